@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `glean` command: on-device text understanding, offline.
+public struct Glean: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "glean",
+    abstract: "On-device text understanding: tokenize, run TensorFlow Lite text models, look words up offline.",
+    version: "0.1.0",
+    subcommands: [
+      Tokenize.self,
+      Vocab.self,
+      Inspect.self,
+      Run.self,
+      Define.self,
+      Gloss.self,
+      Dict.self,
+    ]
+  )
+
+  public init() {}
+}

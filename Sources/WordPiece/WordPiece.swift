@@ -1,0 +1,1 @@
+// The WordPiece module. See the module's README section in the repository README.

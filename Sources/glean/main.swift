@@ -1,0 +1,3 @@
+import GleanCLI
+
+await Glean.main()
