@@ -1,1 +1,0 @@
-// The TFLiteFormat module. See the module's README section in the repository README.
