@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "TFLiteFormat", targets: ["TFLiteFormat"]),
     .library(name: "TFLiteKernels", targets: ["TFLiteKernels"]),
     .library(name: "TFLiteInterpreter", targets: ["TFLiteInterpreter"]),
+    .library(name: "TextTasks", targets: ["TextTasks"]),
     .library(name: "Lexicon", targets: ["Lexicon"]),
     // MARK: CLI
     .executable(name: "glean", targets: ["glean"]),
@@ -38,6 +39,9 @@ let package = Package(
     .target(name: "TFLiteKernels"),
     .target(name: "TFLiteInterpreter", dependencies: ["TFLiteFormat", "TFLiteKernels"]),
 
+    // MARK: Tasks (question answering, retrieval, evaluation)
+    .target(name: "TextTasks", dependencies: ["UnicodeText", "WordPiece", "TFLiteInterpreter"]),
+
     // MARK: Dictionaries
     .target(name: "Lexicon", dependencies: ["UnicodeText", "CZlib"]),
 
@@ -45,7 +49,7 @@ let package = Package(
     .target(
       name: "GleanCLI",
       dependencies: [
-        "UnicodeText", "WordPiece", "TFLiteFormat", "TFLiteInterpreter", "Lexicon",
+        "UnicodeText", "WordPiece", "TFLiteFormat", "TFLiteInterpreter", "TextTasks", "Lexicon",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -58,6 +62,7 @@ let package = Package(
     .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
     .testTarget(name: "TFLiteKernelsTests", dependencies: ["TFLiteKernels", "TestSupport"]),
     .testTarget(name: "TFLiteInterpreterTests", dependencies: ["TFLiteInterpreter", "TestSupport"]),
+    .testTarget(name: "TextTasksTests", dependencies: ["TextTasks", "TestSupport"]),
     .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "TestSupport"]),
     .testTarget(name: "GleanCLITests", dependencies: ["GleanCLI", "TestSupport"]),
   ]
