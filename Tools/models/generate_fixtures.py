@@ -59,9 +59,13 @@ def record(fixture):
         tf_outputs = fixture.reference(inputs)
     else:
         tf_outputs = {k: v.numpy() for k, v in function(*[inputs[n] for n, _, _ in fixture.signature]).items()}
-    tf_spread = {name: tt.spread(outputs[name], tf_outputs[name]) for name in output_names}
     if set(tf_outputs) != set(output_names):
         raise RuntimeError(f"{fixture.name}: LiteRT outputs {output_names} vs TensorFlow {sorted(tf_outputs)}")
+    for name in output_names:
+        if outputs[name].shape != np.shape(tf_outputs[name]) or outputs[name].dtype != np.asarray(tf_outputs[name]).dtype:
+            raise RuntimeError(f"{fixture.name}: {name} is {outputs[name].dtype}{outputs[name].shape} in LiteRT, "
+                               f"{np.asarray(tf_outputs[name]).dtype}{np.shape(tf_outputs[name])} in TensorFlow")
+    tf_spread = {name: tt.spread(outputs[name], tf_outputs[name]) for name in output_names}
     if fixture.tf_tolerance is not None:
         for name, s in tf_spread.items():
             if s["max_scaled"] > fixture.tf_tolerance:
