@@ -39,6 +39,22 @@ def convert(fixture, function):
     return tt.convert(function, fixture.quantization, representative, fixture.patch)
 
 
+# Suggested tolerances (maxScaledError against `outputs`), justified in Models/test/README.md.
+FLOAT_TOLERANCE = 1e-5
+DYNAMIC_RANGE_ENCODER_TOLERANCE = 1e-2
+
+
+def suggested_tolerance(fixture, outputs):
+    """{output name: max scaled error}; 0 means exact (integer and bool outputs)."""
+    def one(array):
+        if not np.issubdtype(array.dtype, np.floating):
+            return 0.0
+        if isinstance(fixture, architectures.ArchitectureFixture) and fixture.quantization == "dynamic_range":
+            return DYNAMIC_RANGE_ENCODER_TOLERANCE
+        return FLOAT_TOLERANCE
+    return {name: one(array) for name, array in outputs.items()}
+
+
 def record(fixture):
     """Converts, runs every LiteRT execution path, checks against TensorFlow, writes model and golden."""
     function = fixture.function()
@@ -87,6 +103,7 @@ def record(fixture):
         "inputs": {n: tt.encode_tensor(inputs[n], details_in[n]) for n in input_names},
         "outputs": {n: tt.encode_tensor(outputs[n], details_out[n]) for n in output_names},
         "outputs_by_path": {path: {n: tt.encode_tensor(r[n]) for n in output_names} for path, r in other_paths.items()},
+        "suggested_max_scaled_error": suggested_tolerance(fixture, outputs),
         "spread_from_default": spreads,
         "tensorflow_spread": tf_spread,
         "litert_version": tt.LITERT_VERSION,
@@ -101,7 +118,7 @@ def record(fixture):
           + ", ".join(f"{p}={v:.2e}" for p, v in worst.items()), flush=True)
     return {"name": fixture.name, "model": model_path, "golden": f"{GOLDENS_DIR}/{fixture.name}.json",
             "bytes": len(model), "description": fixture.description, "quantization": fixture.quantization,
-            "ops": ops, "worst_spread": worst,
+            "ops": ops, "suggested_max_scaled_error": suggested_tolerance(fixture, outputs), "worst_spread": worst,
             "tensorflow_spread": max(s["max_scaled"] for s in tf_spread.values())}
 
 
