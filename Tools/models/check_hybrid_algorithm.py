@@ -137,7 +137,8 @@ def compare(label, golden, out):
 
 
 def main():
-    for name in ("fully_connected_hybrid_2d", "fully_connected_hybrid_3d", "fully_connected_hybrid_no_bias"):
+    for name in ("fully_connected_hybrid_2d", "fully_connected_hybrid_3d", "fully_connected_hybrid_no_bias",
+                 "fully_connected_hybrid_special_rows"):
         print(name)
         compare("asymmetric per-row inputs (TFLite's algorithm)", *fully_connected(name, quantize_rows_asymmetric))
         compare("symmetric per-row inputs (wrong here)", *fully_connected(name, quantize_rows_symmetric))

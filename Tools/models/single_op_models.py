@@ -75,6 +75,12 @@ def fixtures():
         Fixture("fully_connected_hybrid_no_bias", "dynamic-range int8: x[5,32] @ W[32,40], no bias",
                 [("x", [5, 32], F32)],
                 lambda w, x: tf.matmul(x, w([32, 40])), quantization="dynamic_range", tf_tolerance=None),
+        Fixture("fully_connected_hybrid_special_rows", "dynamic-range int8, x[4,64] rows: all zeros (scale 1, zero point 0), "
+                "all positive (rmin 0), all negative (rmax 0), one large outlier", [("x", [4, 64], F32)],
+                lambda w, x: tf.matmul(x, w([64, 32])) + w([32]), quantization="dynamic_range", tf_tolerance=None,
+                inputs={"x": lambda rng, shape, dtype: np.stack([
+                    np.zeros(64), rng.uniform(0.1, 2.0, 64), -rng.uniform(0.1, 2.0, 64),
+                    np.concatenate([[300.0], rng.standard_normal(63)])])}),
         Fixture("fully_connected_float16", "float16 weights (DEQUANTIZE to float32 at run time): x[3,64] @ W + b",
                 [("x", [3, 64], F32)],
                 lambda w, x: tf.matmul(x, w([64, 32])) + w([32]), quantization="float16", tf_tolerance=2e-3),
