@@ -108,7 +108,7 @@ def operator_list(model_bytes):
 
 
 def tensor_summary(tensor):
-    shape = list(tensor.shape) if tensor.shape is not None else []
+    shape = [int(d) for d in tensor.shape] if tensor.shape is not None else []
     text = f"{TYPE_NAMES[tensor.type]}{shape}"
     q = tensor.quantization
     if q is not None and q.scale is not None and len(q.scale) > 0:
