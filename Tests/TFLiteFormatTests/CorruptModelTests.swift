@@ -113,6 +113,20 @@ import Testing
     }
   }
 
+  /// Buffer.offset/size (the >2 GB layout): the bias lies after the flatbuffer, 16-byte aligned.
+  @Test func externalBufferIsAViewPastTheFlatbuffer() throws {
+    let model = try ModelFile.load(contentsOf: Self.folder.appendingPathComponent("valid_external_buffer.tflite"))
+    let bias = try #require(model.subgraphs.first?.tensors[2])
+    #expect(bias.name == "bias")
+    let range = model.bufferByteRange(Int(bias.buffer))
+    #expect(range.count == 8 && range.lowerBound % 16 == 0)
+    #expect(range.lowerBound > model.bufferByteRange(5).upperBound, "after the metadata, the flatbuffer's last buffer")
+    let bytes = model.bufferBytes(Int(bias.buffer))
+    #expect([bytes.loadUnaligned(fromByteOffset: 0, as: Float.self), bytes.loadUnaligned(fromByteOffset: 4, as: Float.self)] == [0.5, -0.5])
+    #expect(model.bufferAlignment(Int(bias.buffer)) >= 16)
+    #expect(model.associatedFile(named: "labels.txt").map { String(decoding: $0, as: UTF8.self) } == "negative\npositive\n")
+  }
+
   @Test func missingFileIsUnreadable() {
     #expect(throws: ModelFormatError.self) { try ModelFile.load(contentsOf: Self.folder.appendingPathComponent("no-such-model.tflite")) }
     do throws(ModelFormatError) {

@@ -219,6 +219,21 @@ def append_zip(data, compression=zipfile.ZIP_STORED):
     return bytearray(stream.getvalue())
 
 
+def build_external_buffer():
+    """The seed with the bias stored outside the flatbuffer, as converters do for models over 2 GB:
+    Buffer.offset/size (relative to the file start) point past the flatbuffer, 16-byte aligned."""
+    def packed(offset):
+        model = build_model_object()
+        model.buffers[2].data, model.buffers[2].offset, model.buffers[2].size = None, offset, 8
+        return pack(model)
+    flat = packed(2)  # any offset > 1 writes the same fields, so the size is final
+    position = (len(flat) + 15) // 16 * 16
+    flat = packed(position)
+    assert (len(flat) + 15) // 16 * 16 == position
+    data = flat + bytes(position - len(flat)) + bytes(floats_bytes([0.5, -0.5]))
+    return append_zip(data)
+
+
 def build(mutate=None, compression=zipfile.ZIP_STORED, metadata_identifier=b"M001"):
     model = build_model_object(metadata_identifier)
     if mutate:
@@ -270,6 +285,8 @@ def corruptions():
 
     case("valid_base", "valid", "the seed: a tiny valid model with metadata and a stored zip", base)
     case("valid_deflated_zip", "valid", "associated files deflated (zip method 8)", build(compression=zipfile.ZIP_DEFLATED))
+    case("valid_external_buffer", "valid", "the bias lies outside the flatbuffer (Buffer.offset/size, as in >2 GB models)",
+         build_external_buffer())
 
     case("truncated_header", "truncated", "6 bytes: shorter than the root offset and identifier", base[:6])
     case("truncated_half", "outOfBounds", "cut in half: offsets point past the end", base[:len(base) // 2])
