@@ -141,3 +141,22 @@ import Testing
     }
   }
 }
+
+/// A `ModelFile` is immutable after init: many tasks may read it at once.
+@Test func modelFileIsReadConcurrently() async throws {
+  let model = try ModelFile.load(contentsOf: TestPaths.models("test/corrupt/valid_base.tflite"))
+  let sums = await withTaskGroup(of: Int.self) { group in
+    for _ in 0..<8 {
+      group.addTask {
+        var sum = 0
+        for _ in 0..<200 {
+          for index in 0..<model.bufferCount { for byte in model.bufferBytes(index) { sum &+= Int(byte) } }
+          for byte in model.associatedFile(named: "vocab.txt") ?? UnsafeRawBufferPointer(start: nil, count: 0) { sum &+= Int(byte) }
+        }
+        return sum
+      }
+    }
+    return await group.reduce(into: [Int]()) { $0.append($1) }
+  }
+  #expect(Set(sums).count == 1)
+}

@@ -13,6 +13,10 @@ Each corrupted file breaks one thing. `manifest.json` lists every file with the
 
 Usage: python3 Tools/models/make_corrupt_models.py [output-dir]
 Deterministic: running it twice writes identical files.
+
+For timing the reader on a large model (not committed):
+  python3 Tools/models/make_corrupt_models.py --large-model /tmp/large.tflite [layers] [width]
+writes a chain of `layers` FULLY_CONNECTED ops with float32 [width, width] weights.
 """
 import io
 import json
@@ -398,7 +402,42 @@ def shared_tables_blowup():
     return bytes(b.Output())
 
 
+def large_model(path, layers, width):
+    import numpy as np
+    rng = np.random.default_rng(0)
+    m = tfl.ModelT()
+    m.version, m.description = 3, "Glean reader benchmark"
+    empty = tfl.BufferT()
+    m.buffers = [empty]
+    sg = tfl.SubGraphT()
+    sg.tensors, sg.operators = [tensor("x0", [1, width])], []
+    code = tfl.OperatorCodeT()
+    code.deprecatedBuiltinCode, code.builtinCode, code.version = 9, 9, 1
+    m.operatorCodes = [code]
+    for layer in range(layers):
+        weights = tfl.BufferT()
+        weights.data = rng.standard_normal(width * width, dtype=np.float32).view(np.uint8)
+        m.buffers.append(weights)
+        sg.tensors.append(tensor("w%d" % layer, [width, width], buffer=len(m.buffers) - 1))
+        sg.tensors.append(tensor("x%d" % (layer + 1), [1, width]))
+        op = tfl.OperatorT()
+        op.opcodeIndex, op.inputs, op.outputs = 0, [len(sg.tensors) - 3 if layer else 0, len(sg.tensors) - 2, -1], [len(sg.tensors) - 1]
+        op.builtinOptionsType, op.builtinOptions = tfl.BuiltinOptions.FullyConnectedOptions, tfl.FullyConnectedOptionsT()
+        sg.operators.append(op)
+    sg.inputs, sg.outputs = [0], [len(sg.tensors) - 1]
+    m.subgraphs = [sg]
+    b = flatbuffers.Builder(layers * width * width * 4 + (1 << 20))
+    b.Finish(m.Pack(b), file_identifier=b"TFL3")
+    with open(path, "wb") as f:
+        f.write(b.Output())
+    print("wrote %s: %d layers of [%d, %d], %d bytes" % (path, layers, width, width, len(b.Output())))
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--large-model":
+        layers = int(sys.argv[3]) if len(sys.argv) > 3 else 300
+        width = int(sys.argv[4]) if len(sys.argv) > 4 else 512
+        return large_model(sys.argv[2], layers, width)
     os.makedirs(OUT, exist_ok=True)
     manifest = []
     for name, (expected, why, data) in sorted(corruptions().items()):
