@@ -91,7 +91,7 @@ import Testing
   }
 
   @Test func seedMetadataDecodesAsWritten() throws {
-    for file in ["valid_base.tflite", "valid_deflated_zip.tflite"] {
+    for file in ["valid_base.tflite", "valid_deflated_zip.tflite", "valid_concatenated_zip.tflite"] {
       let model = try ModelFile.load(contentsOf: Self.folder.appendingPathComponent(file))
       let metadata = try #require(model.metadata)
       #expect(metadata.name == "Glean test classifier")

@@ -238,6 +238,16 @@ def build_external_buffer():
     return append_zip(data)
 
 
+def build_concatenated_zip():
+    """The seed followed by a separately made zip (`cat model.tflite files.zip`): the zip's
+    offsets are relative to its own start, not to the file's."""
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_STORED) as z:
+        for name, contents in [("vocab.txt", VOCAB), ("labels.txt", LABELS)]:
+            z.writestr(zipfile.ZipInfo(name, date_time=FIXED_DATE), contents)
+    return pack(build_model_object()) + stream.getvalue()
+
+
 def build(mutate=None, compression=zipfile.ZIP_STORED, metadata_identifier=b"M001"):
     model = build_model_object(metadata_identifier)
     if mutate:
@@ -289,6 +299,8 @@ def corruptions():
 
     case("valid_base", "valid", "the seed: a tiny valid model with metadata and a stored zip", base)
     case("valid_deflated_zip", "valid", "associated files deflated (zip method 8)", build(compression=zipfile.ZIP_DEFLATED))
+    case("valid_concatenated_zip", "valid", "a zip made apart and appended: offsets relative to the zip's start",
+         build_concatenated_zip())
     case("valid_external_buffer", "valid", "the bias lies outside the flatbuffer (Buffer.offset/size, as in >2 GB models)",
          build_external_buffer())
 
@@ -373,6 +385,13 @@ def corruptions():
     case("zip_crc_mismatch", "invalidZip", "one byte of labels.txt changed: CRC-32 no longer matches", d)
     d = bytearray(base); end = bytes(d).rfind(b"PK\x05\x06"); put32(d, end + 16, len(d))
     case("zip_directory_offset_past_end", "invalidZip", "the end record's directory offset lies past the directory", d)
+
+    deflated = build(compression=zipfile.ZIP_DEFLATED)
+    entries = dict(central_directory(deflated))
+    d = bytearray(deflated); put32(d, entries["vocab.txt"] + 24, len(VOCAB) + 10)
+    case("zip_deflate_size_lie", "invalidZip", "deflated vocab.txt claims 10 more bytes than it inflates to", d)
+    d = bytearray(deflated); put32(d, entries["labels.txt"] + 24, 0x7FFF0000)
+    case("zip_deflate_bomb", "invalidZip", "deflated labels.txt claims to inflate to 2 GB (over the reader's limit)", d)
     return cases
 
 
