@@ -385,6 +385,9 @@ def corruptions():
     case("zip_crc_mismatch", "invalidZip", "one byte of labels.txt changed: CRC-32 no longer matches", d)
     d = bytearray(base); end = bytes(d).rfind(b"PK\x05\x06"); put32(d, end + 16, len(d))
     case("zip_directory_offset_past_end", "invalidZip", "the end record's directory offset lies past the directory", d)
+    d = bytearray(base); put32(d, entries["labels.txt"] + 42, struct.unpack("<I", d[entries["vocab.txt"] + 42:entries["vocab.txt"] + 46])[0])
+    d[entries["labels.txt"] + 16:entries["labels.txt"] + 28] = d[entries["vocab.txt"] + 16:entries["vocab.txt"] + 28]
+    case("zip_entries_overlap", "invalidZip", "labels.txt's directory entry points at vocab.txt's record (shared bytes)", d)
 
     deflated = build(compression=zipfile.ZIP_DEFLATED)
     entries = dict(central_directory(deflated))
