@@ -93,6 +93,7 @@ struct ModelReport: Encodable, Equatable {
   var bytes: Int
   var schemaVersion: UInt32
   var description: String
+  var minRuntimeVersion: String?
   var subgraphCount: Int
   var signatures: [String]
   var inputs: [Tensor]
@@ -109,6 +110,7 @@ struct ModelReport: Encodable, Equatable {
     bytes = model.byteCount
     schemaVersion = model.schemaVersion
     description = model.modelDescription
+    minRuntimeVersion = model.minRuntimeVersion
     subgraphCount = model.subgraphs.count
     signatures = model.signatures.map(\.key)
     let main = model.subgraphs.first
@@ -173,6 +175,7 @@ struct ModelReport: Encodable, Equatable {
     var lines: [String] = []
     let about = description.isEmpty ? "" : ", \"\(description)\""
     lines.append("model: \(file) (\(bytes) bytes, schema v\(schemaVersion)\(about))")
+    if let version = minRuntimeVersion { lines.append("min runtime version: \(version)") }
     if subgraphCount != 1 { lines.append("subgraphs: \(subgraphCount) (inputs and outputs of the first)") }
     if !signatures.isEmpty { lines.append("signatures: \(signatures.joined(separator: ", "))") }
     func tensorLine(_ t: Tensor) -> String {

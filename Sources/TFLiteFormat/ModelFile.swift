@@ -106,6 +106,14 @@ public final class ModelFile: @unchecked Sendable {
     self.associatedFileViews = views
   }
 
+  /// The oldest TFLite runtime that can run the model (the `min_runtime_version` metadata buffer,
+  /// e.g. "1.14.0"), or nil when the converter did not write one.
+  public var minRuntimeVersion: String? {
+    guard let entry = metadataEntries.first(where: { $0.name == "min_runtime_version" }) else { return nil }
+    let bytes = bufferBytes(Int(entry.buffer))
+    return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+  }
+
   /// The size of the file in bytes.
   public var byteCount: Int { region.bytes.count }
 

@@ -15,6 +15,7 @@ import TFLiteFormat
     let text = try Inspect.render(path: path, json: false)
     let lines = text.split(separator: "\n").map(String.init)
     #expect(lines.first == "model: nlclassifier_avgwordvec_imdb_regex_with_metadata.tflite (769815 bytes, schema v3, \"MLIR Converted.\")")
+    #expect(lines.contains("min runtime version: 1.6.0"))
     #expect(lines.contains("  0 input_3  INT32 [1, 256]"))
     #expect(lines.contains("  11 Identity  FLOAT32 [1, 2]"))
     #expect(lines.contains("ops: 5"))

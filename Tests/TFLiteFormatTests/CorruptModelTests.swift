@@ -85,6 +85,7 @@ import Testing
     let weights = model.bufferBytes(Int(graph.tensors[1].buffer))
     #expect((0..<8).map { weights.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self) } == [0.1, 0.2, 0.3, 0.4, -0.1, -0.2, -0.3, -0.4])
     #expect(String(decoding: model.bufferBytes(4), as: UTF8.self) == "1.14.0\0")
+    #expect(model.minRuntimeVersion == "1.14.0")
     #expect(model.signatures.count == 1)
     #expect(model.signatures[0].key == "serving_default")
     #expect(model.signatures[0].inputs.map(\.name) == ["features"] && model.signatures[0].outputs.map(\.tensor) == [6])
