@@ -35,7 +35,7 @@ let package = Package(
 
     // MARK: Interpreter layer
     .target(name: "TFLiteFormat", dependencies: ["CZlib"]),
-    .target(name: "TFLiteKernels"),
+    .target(name: "TFLiteKernels", dependencies: ["TFLiteFormat"]),
     .target(name: "TFLiteInterpreter", dependencies: ["TFLiteFormat", "TFLiteKernels"]),
 
     // MARK: Dictionaries
@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "UnicodeTextTests", dependencies: ["UnicodeText", "TestSupport"]),
     .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"]),
     .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
-    .testTarget(name: "TFLiteKernelsTests", dependencies: ["TFLiteKernels", "TestSupport"]),
+    .testTarget(name: "TFLiteKernelsTests", dependencies: ["TFLiteKernels", "TFLiteFormat", "TestSupport"]),
     .testTarget(name: "TFLiteInterpreterTests", dependencies: ["TFLiteInterpreter", "TestSupport"]),
     .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "TestSupport"]),
     .testTarget(name: "GleanCLITests", dependencies: ["GleanCLI", "TestSupport"]),
