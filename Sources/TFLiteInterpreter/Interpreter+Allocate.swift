@@ -16,7 +16,7 @@ extension Interpreter {
     releaseMemory()
     let tensors = subgraph.tensors
     let nodeCount = nodes.count
-    shapes = tensors.indices.map { resizedInputs[$0] ?? Shape(tensors[$0].shape) }
+    shapes = tensors.indices.map { resizedInputs[$0] ?? Shape(schemaDimensions: tensors[$0].shape) }
     constants = Array(repeating: nil, count: tensors.count)
     for (index, tensor) in tensors.enumerated() where tensor.buffer != 0 {
       let bytes = model.bufferBytes(Int(tensor.buffer))

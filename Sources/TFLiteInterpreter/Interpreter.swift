@@ -122,7 +122,7 @@ public final class Interpreter {
                         options: op.options, customOptions: op.customOptions, isCustom: code.builtin == .custom))
     }
     self.nodes = nodes
-    shapes = subgraph.tensors.map { Shape($0.shape) }
+    shapes = subgraph.tensors.map { Shape(schemaDimensions: $0.shape) }
     constants = Array(repeating: nil, count: tensorCount)
   }
 

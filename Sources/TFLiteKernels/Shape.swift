@@ -18,7 +18,7 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible {
 
   public init(_ dimensions: [Int]) { self.dimensions = dimensions }
   /// A shape from the schema's `int32` dimensions.
-  public init(_ dimensions: [Int32]) { self.dimensions = dimensions.map(Int.init) }
+  public init(schemaDimensions dimensions: [Int32]) { self.dimensions = dimensions.map(Int.init) }
 
   /// The number of dimensions (0 for a scalar).
   public var rank: Int { dimensions.count }
