@@ -92,6 +92,9 @@ extension Interpreter {
       if first[t] == nil { throw .invalidModel("output tensor \(t) \"\(tensors[t].name)\" is never written") }
       last[t] = end
     }
+    if options.preserveAllTensors {
+      for t in tensors.indices where first[t] != nil { last[t] = end }
+    }
     var requests: [MemoryPlanner.Request] = []
     var owner: [(tensor: Int?, node: Int, scratch: Int)] = []
     for t in tensors.indices {

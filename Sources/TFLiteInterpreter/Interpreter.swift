@@ -31,11 +31,15 @@ public final class Interpreter {
     public var resolver: OpResolver
     /// The subgraph to run (0, the main graph, unless a signature names another).
     public var subgraphIndex: Int
+    /// Keep every intermediate tensor readable after `invoke()` (no memory sharing), for
+    /// debugging against another runtime's intermediates. Costs arena memory.
+    public var preserveAllTensors: Bool
 
-    public init(threads: Int = 1, resolver: OpResolver = .builtins, subgraphIndex: Int = 0) {
+    public init(threads: Int = 1, resolver: OpResolver = .builtins, subgraphIndex: Int = 0, preserveAllTensors: Bool = false) {
       self.threads = threads
       self.resolver = resolver
       self.subgraphIndex = subgraphIndex
+      self.preserveAllTensors = preserveAllTensors
     }
   }
 

@@ -1,9 +1,10 @@
+import Foundation
 import TFLiteFormat
 
 /// Where a model's constant bytes live: the mapped `.tflite` file, or memory a test built.
 ///
 /// Conforming types are immutable and keep the bytes alive for as long as they exist.
-public protocol ModelBytes: AnyObject, Sendable {
+public protocol ModelStorage: AnyObject, Sendable {
   /// The data of buffer `index` (empty when it has none).
   func bufferBytes(_ index: Int) -> UnsafeRawBufferPointer
   /// The bytes of the whole file, where custom options live (`OperatorDescription.customOptions`).
@@ -22,15 +23,40 @@ public final class Model: Sendable {
   public let operatorCodes: [OperatorCode]
   public let subgraphs: [SubgraphDescription]
   public let signatures: [SignatureDescription]
-  let bytes: any ModelBytes
+  let bytes: any ModelStorage
   /// Copies of constant buffers whose address in the file is not aligned for their element type.
   private let realigned: [Int: AlignedBytes]
+
+  /// The verified model file this model reads from, when it came from one.
+  public let file: ModelFile?
+
+  /// Maps and verifies a `.tflite` file (zero-copy: weights stay in the mapped file).
+  ///
+  /// ```swift
+  /// let model = try Model(contentsOf: URL(fileURLWithPath: "classifier.tflite"))
+  /// ```
+  /// Throws: `ModelFormatError` when the file cannot be read or is not a valid TFLite model.
+  public convenience init(contentsOf url: URL) throws(ModelFormatError) {
+    self.init(file: try ModelFile.load(contentsOf: url))
+  }
+
+  /// A model over an already verified `ModelFile`.
+  public convenience init(file: ModelFile) {
+    self.init(operatorCodes: file.operatorCodes, subgraphs: file.subgraphs, signatures: file.signatures,
+              storage: file, file: file)
+  }
 
   /// A model from its parts (tests build graphs this way).
   ///
   /// - Parameter bytes: the constant buffers; `bytes.bufferBytes(tensor.buffer)` is a tensor's data.
-  public init(operatorCodes: [OperatorCode], subgraphs: [SubgraphDescription], signatures: [SignatureDescription] = [],
-              bytes: any ModelBytes) {
+  public convenience init(operatorCodes: [OperatorCode], subgraphs: [SubgraphDescription], signatures: [SignatureDescription] = [],
+              bytes: any ModelStorage) {
+    self.init(operatorCodes: operatorCodes, subgraphs: subgraphs, signatures: signatures, storage: bytes, file: nil)
+  }
+
+  private init(operatorCodes: [OperatorCode], subgraphs: [SubgraphDescription], signatures: [SignatureDescription],
+               storage bytes: any ModelStorage, file: ModelFile?) {
+    self.file = file
     self.operatorCodes = operatorCodes
     self.subgraphs = subgraphs
     self.signatures = signatures
@@ -59,8 +85,10 @@ public final class Model: Sendable {
   public var operatorNames: [String] { operatorCodes.map(\.displayName) }
 }
 
+extension ModelFile: ModelStorage {}
+
 /// Constant buffers held in memory: one 64-byte-aligned allocation per buffer.
-public final class InMemoryBytes: ModelBytes, @unchecked Sendable {
+public final class InMemoryBytes: ModelStorage, @unchecked Sendable {
   private let buffers: [AlignedBytes]
   private let file: [UInt8]
 

@@ -28,8 +28,7 @@ extension Reference {
             yr[i] = e
             sum += e
           }
-          let inverse = 1 / sum
-          for i in 0..<depth { yr[i] *= inverse }
+          for i in 0..<depth { yr[i] /= sum }
         }
       }
     }
