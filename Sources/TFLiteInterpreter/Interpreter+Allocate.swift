@@ -18,7 +18,9 @@ extension Interpreter {
     let nodeCount = nodes.count
     shapes = tensors.indices.map { resizedInputs[$0] ?? Shape(schemaDimensions: tensors[$0].shape) }
     constants = Array(repeating: nil, count: tensors.count)
-    for (index, tensor) in tensors.enumerated() where tensor.buffer != 0 {
+    // Graph inputs always get arena memory (callers write them), even if the model gave them data.
+    let inputSet = Set(subgraph.inputs.map(Int.init))
+    for (index, tensor) in tensors.enumerated() where tensor.buffer != 0 && !inputSet.contains(index) {
       let bytes = model.bufferBytes(Int(tensor.buffer))
       guard bytes.count > 0 else { continue }
       if let size = tensor.type.byteSize, bytes.count != size * shapes[index].elementCount {
