@@ -102,7 +102,9 @@ extension Interpreter {
     guard bytes.count == view.byteCount else {
       throw .inputMismatch("input \(i) \"\(subgraph.tensors[t].name)\" expects \(view.byteCount) bytes (\(try tensor(at: t).summary)); got \(bytes.count)")
     }
-    bytes.withUnsafeBytes { view.data.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    bytes.withUnsafeBytes { source in
+      if let base = source.baseAddress { view.data.copyMemory(from: base, byteCount: source.count) }
+    }
   }
 
   func copy<T: TensorElement>(_ values: [T], toTensor t: Int, role: String) throws(InterpreterError) {
