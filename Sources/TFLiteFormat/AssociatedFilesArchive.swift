@@ -70,7 +70,8 @@ enum AssociatedFilesArchive {
     guard prefix >= 0 else {
       throw .invalidZip(reason: "the central directory offset \(directoryOffset) points past its real position \(directoryStart)")
     }
-    var entries: [ArchiveEntry] = []
+    // Pass 1: locate every entry's local record and data, without touching the data.
+    var located: [LocatedEntry] = []
     var position = directoryStart
     for index in 0..<entryCount {
       guard position + 46 <= end, read32(bytes, position) == centralHeaderSignature else {
@@ -93,7 +94,6 @@ enum AssociatedFilesArchive {
       if compressedSize == 0xffff_ffff || uncompressedSize == 0xffff_ffff || localOffset == 0xffff_ffff {
         throw .invalidZip(reason: "\"\(name)\" needs ZIP64, which is not supported")
       }
-
       // The local header repeats the name and may carry a different extra field; the data follows it.
       let local = prefix + localOffset
       guard local + 30 <= directoryStart, read32(bytes, local) == localHeaderSignature else {
@@ -103,30 +103,60 @@ enum AssociatedFilesArchive {
       guard dataStart <= directoryStart, compressedSize <= directoryStart - dataStart else {
         throw .invalidZip(reason: "\"\(name)\": \(compressedSize) bytes at \(dataStart) run past the archive's data")
       }
-      let range = dataStart..<(dataStart + compressedSize)
-      let contents = UnsafeRawBufferPointer(rebasing: bytes[range])
-      var entry = ArchiveEntry(file: PackedFile(name: name, byteCount: uncompressedSize, wasCompressed: method == 8))
-      switch method {
+      located.append(LocatedEntry(name: name, method: method, crc: crc, uncompressedSize: uncompressedSize,
+                                  record: local..<(dataStart + compressedSize), data: dataStart..<(dataStart + compressedSize)))
+    }
+    // Entries of an honest archive never share bytes; requiring that bounds the CRC and inflate work
+    // a hostile directory could ask for (65,535 entries over the same large range) by the file size.
+    try checkDisjoint(located.map(\.record))
+
+    // Pass 2: check sizes and checksums, inflate deflated entries.
+    var entries: [ArchiveEntry] = []
+    var totalInflated = 0
+    for item in located {
+      let contents = UnsafeRawBufferPointer(rebasing: bytes[item.data])
+      var entry = ArchiveEntry(file: PackedFile(name: item.name, byteCount: item.uncompressedSize, wasCompressed: item.method == 8))
+      switch item.method {
       case 0:
-        guard compressedSize == uncompressedSize else {
-          throw .invalidZip(reason: "\"\(name)\" is stored but its sizes differ (\(compressedSize) vs \(uncompressedSize))")
+        guard item.data.count == item.uncompressedSize else {
+          throw .invalidZip(reason: "\"\(item.name)\" is stored but its sizes differ (\(item.data.count) vs \(item.uncompressedSize))")
         }
-        entry.storedRange = range
+        entry.storedRange = item.data
       case 8:
-        guard uncompressedSize <= maximumInflatedSize else {
-          throw .invalidZip(reason: "\"\(name)\" would inflate to \(uncompressedSize) bytes, over the \(maximumInflatedSize)-byte limit")
+        totalInflated += item.uncompressedSize
+        guard totalInflated <= maximumInflatedSize else {
+          throw .invalidZip(reason: "\"\(item.name)\" would inflate the archive past the reader's \(maximumInflatedSize)-byte limit")
         }
-        entry.inflated = try inflate(contents, expectedSize: uncompressedSize, name: name)
+        entry.inflated = try inflate(contents, expectedSize: item.uncompressedSize, name: item.name)
       default:
-        throw .invalidZip(reason: "\"\(name)\" uses compression method \(method); only stored (0) and deflate (8) are supported")
+        throw .invalidZip(reason: "\"\(item.name)\" uses compression method \(item.method); only stored (0) and deflate (8) are supported")
       }
       let actualCRC = entry.inflated.map { $0.withUnsafeBytes(checksum) } ?? checksum(contents)
-      guard actualCRC == crc else {
-        throw .invalidZip(reason: "\"\(name)\": CRC-32 is \(String(actualCRC, radix: 16)), the directory says \(String(crc, radix: 16))")
+      guard actualCRC == item.crc else {
+        throw .invalidZip(reason: "\"\(item.name)\": CRC-32 is \(String(actualCRC, radix: 16)), the directory says \(String(item.crc, radix: 16))")
       }
       entries.append(entry)
     }
     return entries
+  }
+
+  /// A central directory entry with its local record located and bounds-checked.
+  struct LocatedEntry {
+    var name: String
+    var method: UInt16
+    var crc: UInt32
+    var uncompressedSize: Int
+    /// Local header through the end of the data.
+    var record: Range<Int>
+    var data: Range<Int>
+  }
+
+  /// Throws when two entries' local records (header and data) share bytes.
+  static func checkDisjoint(_ ranges: [Range<Int>]) throws(ModelFormatError) {
+    let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
+    for (previous, next) in zip(sorted, sorted.dropFirst()) where next.lowerBound < previous.upperBound {
+      throw .invalidZip(reason: "two entries overlap at offset \(next.lowerBound)")
+    }
   }
 
   /// Inflates raw deflate data (no zlib header) into exactly `expectedSize` bytes.
