@@ -256,8 +256,9 @@ def fixtures():
 def mobilebert_flops(config):
     """Multiply-adds x 2 of one inference: every dense layer plus the two attention matmuls."""
     s, h, b, e = config.sequence, config.hidden, config.bottleneck, config.embedding
-    dense = 3 * e * h + config.layers * (2 * h * b + 3 * b * b + h * b + b * b
-                                         + config.feed_forwards * 2 * b * config.intermediate + b * h) + h * 2
+    # Per layer: input and shared bottlenecks (H->B twice), value (H->B), output (B->H): 4HB;
+    # query, key and attention output (B->B): 3B^2; each FFN B->I->B: 2BI.
+    dense = 3 * e * h + config.layers * (4 * h * b + 3 * b * b + config.feed_forwards * 2 * b * config.intermediate) + h * 2
     attention = config.layers * 2 * s * s * b
     return 2 * (s * dense + attention)
 

@@ -4,6 +4,7 @@
     python3 Tools/models/generate_fixtures.py                 # everything committed
     python3 Tools/models/generate_fixtures.py --only softmax  # fixtures whose name contains "softmax"
     python3 Tools/models/generate_fixtures.py --show gelu     # print the ops and options the converter emitted
+    python3 Tools/models/generate_fixtures.py --dump-tensors mobilebert_tiny_float /tmp/tensors.json
     python3 Tools/models/generate_fixtures.py --full-mobilebert /tmp/mobilebert_full.tflite [--dynamic-range]
 
 Writes Models/test/NAME.tflite and Corpora/goldens/interpreter/NAME.json for
@@ -38,6 +39,22 @@ def convert(fixture, function):
     return tt.convert(function, fixture.quantization, representative, fixture.patch)
 
 
+# Suggested tolerances (maxScaledError against `outputs`), justified in Models/test/README.md.
+FLOAT_TOLERANCE = 1e-5
+DYNAMIC_RANGE_ENCODER_TOLERANCE = 1e-2
+
+
+def suggested_tolerance(fixture, outputs):
+    """{output name: max scaled error}; 0 means exact (integer and bool outputs)."""
+    def one(array):
+        if not np.issubdtype(array.dtype, np.floating):
+            return 0.0
+        if isinstance(fixture, architectures.ArchitectureFixture) and fixture.quantization == "dynamic_range":
+            return DYNAMIC_RANGE_ENCODER_TOLERANCE
+        return FLOAT_TOLERANCE
+    return {name: one(array) for name, array in outputs.items()}
+
+
 def record(fixture):
     """Converts, runs every LiteRT execution path, checks against TensorFlow, writes model and golden."""
     function = fixture.function()
@@ -58,9 +75,13 @@ def record(fixture):
         tf_outputs = fixture.reference(inputs)
     else:
         tf_outputs = {k: v.numpy() for k, v in function(*[inputs[n] for n, _, _ in fixture.signature]).items()}
-    tf_spread = {name: tt.spread(outputs[name], tf_outputs[name]) for name in output_names}
     if set(tf_outputs) != set(output_names):
         raise RuntimeError(f"{fixture.name}: LiteRT outputs {output_names} vs TensorFlow {sorted(tf_outputs)}")
+    for name in output_names:
+        if outputs[name].shape != np.shape(tf_outputs[name]) or outputs[name].dtype != np.asarray(tf_outputs[name]).dtype:
+            raise RuntimeError(f"{fixture.name}: {name} is {outputs[name].dtype}{outputs[name].shape} in LiteRT, "
+                               f"{np.asarray(tf_outputs[name]).dtype}{np.shape(tf_outputs[name])} in TensorFlow")
+    tf_spread = {name: tt.spread(outputs[name], tf_outputs[name]) for name in output_names}
     if fixture.tf_tolerance is not None:
         for name, s in tf_spread.items():
             if s["max_scaled"] > fixture.tf_tolerance:
@@ -82,6 +103,7 @@ def record(fixture):
         "inputs": {n: tt.encode_tensor(inputs[n], details_in[n]) for n in input_names},
         "outputs": {n: tt.encode_tensor(outputs[n], details_out[n]) for n in output_names},
         "outputs_by_path": {path: {n: tt.encode_tensor(r[n]) for n in output_names} for path, r in other_paths.items()},
+        "suggested_max_scaled_error": suggested_tolerance(fixture, outputs),
         "spread_from_default": spreads,
         "tensorflow_spread": tf_spread,
         "litert_version": tt.LITERT_VERSION,
@@ -96,15 +118,104 @@ def record(fixture):
           + ", ".join(f"{p}={v:.2e}" for p, v in worst.items()), flush=True)
     return {"name": fixture.name, "model": model_path, "golden": f"{GOLDENS_DIR}/{fixture.name}.json",
             "bytes": len(model), "description": fixture.description, "quantization": fixture.quantization,
-            "ops": ops, "worst_spread": worst,
+            "ops": ops, "suggested_max_scaled_error": suggested_tolerance(fixture, outputs), "worst_spread": worst,
             "tensorflow_spread": max(s["max_scaled"] for s in tf_spread.values())}
+
+
+def dump_tensors(name, out_path):
+    """Every tensor (by subgraph index, with its name) after one run of the committed model on its golden inputs."""
+    import json
+    golden = json.load(open(os.path.join(ROOT, GOLDENS_DIR, f"{name}.json")))
+    model = open(os.path.join(ROOT, golden["model"]), "rb").read()
+    inputs = {n: np.array(t["data"], dtype=t["dtype"]).reshape(t["shape"]) for n, t in golden["inputs"].items()}
+    interpreter = tt.Interpreter(model_content=model, experimental_preserve_all_tensors=True,
+                                 **tt.EXECUTION_PATHS["builtin_without_xnnpack"])
+    for detail in interpreter.get_input_details():
+        if tuple(detail["shape"]) != inputs[detail["name"]].shape:
+            interpreter.resize_tensor_input(detail["index"], list(inputs[detail["name"]].shape), strict=True)
+    interpreter.allocate_tensors()
+    for detail in interpreter.get_input_details():
+        interpreter.set_tensor(detail["index"], inputs[detail["name"]])
+    interpreter.invoke()
+    tensors = []
+    model_tensors = tt.schema.Model.GetRootAsModel(model, 0).Subgraphs(0).TensorsLength()
+    for detail in interpreter.get_tensor_details():
+        if detail["index"] >= model_tensors:
+            continue  # the kernels' own scratch tensors
+        try:
+            value = interpreter.get_tensor(detail["index"])
+        except ValueError:
+            continue  # no data (e.g. an optional tensor)
+        entry = tt.encode_tensor(value, allow_non_finite=True)  # scratch tensors may hold anything
+        entry.update(index=detail["index"], name=detail["name"])
+        tensors.append(entry)
+    tt.write_json(out_path, {"model": golden["model"], "path": "builtin_without_xnnpack", "tensors": tensors})
+    print(f"{out_path}: {len(tensors)} tensors")
+
+
+STUDY_DRAWS = 16
+
+
+def spread_study(fixture):
+    """How far LiteRT's paths disagree on one encoder over STUDY_DRAWS different QA inputs.
+
+    Returns {comparison: (median, max)} of the per-draw worst maxScaledError over
+    both outputs. One draw can be lucky or unlucky (an int8 rounding flips or
+    not), so the tolerance argument rests on these, not on the golden's one draw.
+    """
+    function = fixture.function()
+    model = convert(fixture, function)
+    comparisons = {
+        "builtin_without_xnnpack vs default": ("builtin_without_xnnpack", "default"),
+        "builtin_reference vs builtin_without_xnnpack": ("builtin_reference", "builtin_without_xnnpack"),
+        "default_2_threads vs default": ("default_2_threads", "default"),
+        "builtin 2 threads vs builtin 1 thread": ("builtin_2_threads", "builtin_without_xnnpack"),
+        "default vs TensorFlow float": ("default", "tensorflow"),
+        "builtin_without_xnnpack vs TensorFlow float": ("builtin_without_xnnpack", "tensorflow"),
+    }
+    paths = dict(tt.EXECUTION_PATHS)
+    paths["builtin_2_threads"] = dict(paths["builtin_without_xnnpack"], num_threads=2)
+    interpreters = {}
+    for name, options in paths.items():
+        interpreter = tt.Interpreter(model_content=model, **options)
+        interpreter.allocate_tensors()
+        interpreters[name] = interpreter
+    found = {label: [] for label in comparisons}
+    config = fixture.config
+    for draw in range(STUDY_DRAWS):
+        rng = np.random.default_rng(1000 + draw)
+        question = int(rng.integers(2, config.sequence // 4))
+        padding = int(rng.integers(0, config.sequence // 3))
+        inputs = architectures.qa_inputs(config.sequence, config.vocab, 1000 + draw, question=question, padding=padding)
+        results = {"tensorflow": {k: v.numpy() for k, v in function(**inputs).items()}}
+        for name, interpreter in interpreters.items():
+            for detail in interpreter.get_input_details():
+                interpreter.set_tensor(detail["index"], inputs[detail["name"]])
+            interpreter.invoke()
+            results[name] = {d["name"]: interpreter.get_tensor(d["index"]).copy() for d in interpreter.get_output_details()}
+        for label, (a, b) in comparisons.items():
+            found[label].append(max(tt.spread(results[a][n], results[b][n])["max_scaled"] for n in results[b]))
+    return {label: (float(np.median(v)), float(np.max(v))) for label, v in found.items()}
+
+
+def study_section(studies):
+    labels = list(next(iter(studies.values())).keys())
+    lines = ["", "### Encoders: LiteRT against itself over many inputs", "",
+             f"Median / max over {STUDY_DRAWS} QA inputs (varied question and padding lengths) of the worst "
+             "`maxScaledError` over both logits. \"builtin 2 threads\" is BUILTIN_WITHOUT_DEFAULT_DELEGATES "
+             "with num_threads=2. \"TensorFlow float\" is the unconverted float function, so for "
+             "dynamic-range models that column is the quantization error itself.", "",
+             "| fixture | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    for name, study in studies.items():
+        lines.append(f"| `{name}` | " + " | ".join(f"{m:.1e} / {x:.1e}" for m, x in study.values()) + " |")
+    return lines
 
 
 def all_fixtures():
     return single_op_models.fixtures() + architectures.fixtures()
 
 
-def readme_section(entries):
+def readme_section(entries, studies):
     lines = [BEGIN_MARK, "", "### Fixtures and the ops they contain", "",
              "| fixture | bytes | quantization | ops (builtin, version) | what it checks |",
              "|---|---:|---|---|---|"]
@@ -126,16 +237,17 @@ def readme_section(entries):
         w = e["worst_spread"]
         lines.append(f"| `{e['name']}` | {w['builtin_without_xnnpack']:.2e} | {w['builtin_reference']:.2e} | "
                      f"{w['default_2_threads']:.2e} | {e['tensorflow_spread']:.2e} |")
+    lines += study_section(studies)
     lines += ["", END_MARK]
     return "\n".join(lines)
 
 
-def update_readme(entries):
+def update_readme(entries, studies):
     with open(README) as f:
         text = f.read()
     start, end = text.index(BEGIN_MARK), text.index(END_MARK) + len(END_MARK)
     with open(README, "w") as f:
-        f.write(text[:start] + readme_section(entries) + text[end:])
+        f.write(text[:start] + readme_section(entries, studies) + text[end:])
 
 
 def main():
@@ -144,10 +256,16 @@ def main():
     parser.add_argument("--show", help="print ops with options and tensor types for fixtures whose name contains this text")
     parser.add_argument("--full-mobilebert", metavar="OUT.tflite", help="write the 24-layer, 384-token MobileBERT-architecture model")
     parser.add_argument("--dynamic-range", action="store_true", help="with --full-mobilebert: dynamic-range int8 weights")
+    parser.add_argument("--dump-tensors", nargs=2, metavar=("NAME", "OUT.json"),
+                        help="write every tensor of fixture NAME after one run on its golden inputs "
+                             "(builtin kernels without XNNPACK, which keeps intermediates), for debugging")
     args = parser.parse_args()
 
     if args.full_mobilebert:
         architectures.write_full_mobilebert(args.full_mobilebert, args.dynamic_range)
+        return
+    if args.dump_tensors:
+        dump_tensors(*args.dump_tensors)
         return
     if args.show:
         for fixture in all_fixtures():
@@ -166,7 +284,8 @@ def main():
         index = {"litert_version": tt.LITERT_VERSION, "tensorflow_version": tt.TENSORFLOW_VERSION,
                  "fixtures": entries, "ops": sorted({op for e in entries for op in e["ops"]})}
         tt.write_json(os.path.join(ROOT, GOLDENS_DIR, "index.json"), index)
-        update_readme(entries)
+        studies = {f.name: spread_study(f) for f in fixtures if isinstance(f, architectures.ArchitectureFixture)}
+        update_readme(entries, studies)
         total = sum(e["bytes"] for e in entries)
         print(f"{len(entries)} fixtures, {total} bytes of models")
 

@@ -29,6 +29,28 @@ def set_softmax_beta(model, beta):
             op.builtinOptions.beta = beta
 
 
+def set_strided_slice(model, begin, end, strides, output_shape, **masks):
+    """Rewrites the model's one STRIDED_SLICE: new begin/end/strides constants, masks and output shape.
+
+    For the masks the converter never writes (ellipsis_mask, new_axis_mask): it
+    resolves `...` and `tf.newaxis` itself, but the kernel and schema support them.
+    """
+    subgraph = model.subgraphs[0]
+    (op,) = subgraph.operators
+    for index, values in zip(op.inputs[1:4], (begin, end, strides)):
+        tensor = subgraph.tensors[index]
+        buffer = tt.schema.BufferT()
+        buffer.data = np.asarray(values, np.int32).view(np.uint8)
+        model.buffers.append(buffer)
+        tensor.buffer = len(model.buffers) - 1
+        tensor.shape = np.asarray([len(values)], np.int32)
+    subgraph.tensors[op.outputs[0]].shape = np.asarray(output_shape, np.int32)
+    options = op.builtinOptions
+    options.beginMask, options.endMask = masks.get("begin_mask", 0), masks.get("end_mask", 0)
+    options.ellipsisMask, options.newAxisMask = masks.get("ellipsis_mask", 0), masks.get("new_axis_mask", 0)
+    options.shrinkAxisMask = masks.get("shrink_axis_mask", 0)
+
+
 def fixtures():
     return [
         # MARK: FULLY_CONNECTED
@@ -53,6 +75,12 @@ def fixtures():
         Fixture("fully_connected_hybrid_no_bias", "dynamic-range int8: x[5,32] @ W[32,40], no bias",
                 [("x", [5, 32], F32)],
                 lambda w, x: tf.matmul(x, w([32, 40])), quantization="dynamic_range", tf_tolerance=None),
+        Fixture("fully_connected_hybrid_special_rows", "dynamic-range int8, x[4,64] rows: all zeros (scale 1, zero point 0), "
+                "all positive (rmin 0), all negative (rmax 0), one large outlier", [("x", [4, 64], F32)],
+                lambda w, x: tf.matmul(x, w([64, 32])) + w([32]), quantization="dynamic_range", tf_tolerance=None,
+                inputs={"x": lambda rng, shape, dtype: np.stack([
+                    np.zeros(64), rng.uniform(0.1, 2.0, 64), -rng.uniform(0.1, 2.0, 64),
+                    np.concatenate([[300.0], rng.standard_normal(63)])])}),
         Fixture("fully_connected_float16", "float16 weights (DEQUANTIZE to float32 at run time): x[3,64] @ W + b",
                 [("x", [3, 64], F32)],
                 lambda w, x: tf.matmul(x, w([64, 32])) + w([32]), quantization="float16", tf_tolerance=2e-3),
@@ -78,6 +106,9 @@ def fixtures():
         # MARK: Elementwise binary
         Fixture("add_broadcast_both", "x[2,1,4] + y[3,1] -> [2,3,4]", [("x", [2, 1, 4], F32), ("y", [3, 1], F32)],
                 lambda w, x, y: x + y),
+        Fixture("add_relu_n1_to_1", "clip(x + y, -1, 1): fused RELU_N1_TO_1 when the converter does",
+                [("x", [3, 5], F32), ("y", [3, 5], F32)],
+                lambda w, x, y: tf.clip_by_value(x + y, -1.0, 1.0)),
         Fixture("add_same_shape_relu", "relu(x + y), fused RELU", [("x", [3, 5], F32), ("y", [3, 5], F32)],
                 lambda w, x, y: tf.nn.relu(x + y)),
         Fixture("add_constant_row", "x[2,3,8] + c[8]", [("x", [2, 3, 8], F32)],
@@ -168,6 +199,20 @@ def fixtures():
                 lambda w, x: x[1, :, 2]),
         Fixture("strided_slice_shift", "x[:, 1:] and x[:, :-1] of [1,6,3] (MobileBERT trigram shifts)", [("x", [1, 6, 3], F32)],
                 lambda w, x: {"left": x[:, 1:], "right": x[:, :-1]}),
+        Fixture("strided_slice_new_axis_ellipsis_patched",
+                "x[tf.newaxis, ..., 1:3] of [2,3,4] with new_axis_mask 1 and ellipsis_mask 2 (edited after conversion: "
+                "the converter resolves both itself)", [("x", [2, 3, 4], F32)],
+                lambda w, x: x[:, :, 1:3],
+                patch=lambda m: set_strided_slice(m, [0, 0, 1], [0, 0, 3], [1, 1, 1], [1, 2, 3, 2],
+                                                  new_axis_mask=1, ellipsis_mask=2),
+                reference=lambda inputs: {"output": inputs["x"][np.newaxis, ..., 1:3]}),
+        Fixture("strided_slice_ellipsis_middle_patched",
+                "x[1, ..., ::-2] of [2,3,4,5] with ellipsis_mask 2 and shrink_axis_mask 1 (edited after conversion)",
+                [("x", [2, 3, 4, 5], F32)],
+                lambda w, x: x[1:2, :, :, ::-2],
+                patch=lambda m: set_strided_slice(m, [1, 0, -1], [2, 0, -6], [1, 1, -2], [3, 4, 3],
+                                                  ellipsis_mask=2, shrink_axis_mask=1, end_mask=4),
+                reference=lambda inputs: {"output": inputs["x"][1, ..., ::-2]}),
         Fixture("strided_slice_int32", "ids[:, 2:-1] of int32 [2,7]", [("ids", [2, 7], I32)],
                 lambda w, x: x[:, 2:-1]),
 

@@ -167,13 +167,15 @@ def spread(actual, reference):
 
 # MARK: Golden files
 
-def encode_tensor(array, detail=None):
+def encode_tensor(array, detail=None, allow_non_finite=False):
     array = np.asarray(array)
     if array.dtype == np.bool_:
         data = [int(v) for v in array.reshape(-1)]
     elif np.issubdtype(array.dtype, np.floating):
         data = [float(v) for v in array.reshape(-1)]  # exact: float32/float16 -> float64 is lossless
-        if any(not math.isfinite(v) for v in data):
+        if allow_non_finite:
+            data = [v if math.isfinite(v) else repr(v) for v in data]  # "nan", "inf", "-inf" as strings
+        elif any(not math.isfinite(v) for v in data):
             raise ValueError("non-finite value in a golden tensor; JSON cannot hold it")
     else:
         data = [int(v) for v in array.reshape(-1)]
