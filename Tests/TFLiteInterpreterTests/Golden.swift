@@ -30,6 +30,8 @@ struct Golden {
   var outputs: [(name: String, tensor: GoldenTensor)]
   /// LiteRT's other paths: path → output name → tensor.
   var outputsByPath: [String: [String: GoldenTensor]]
+  /// The generator's suggested bound on `Tolerance.maxScaledError` per output (0: exact).
+  var suggestedMaxScaledError: [String: Float]
 
   init(name: String) throws {
     self.name = name
@@ -51,6 +53,7 @@ struct Golden {
       byPath[path] = tensors
     }
     outputsByPath = byPath
+    suggestedMaxScaledError = (object["suggested_max_scaled_error"] as? [String: NSNumber] ?? [:]).mapValues(\.floatValue)
   }
 
   /// Every fixture name listed in `index.json`.

@@ -10,6 +10,9 @@ import TestSupport
 struct LiteRTParityTests {
   /// Float models: within 1e-4 of LiteRT relative to the output's largest magnitude (the project's bar).
   static let floatTolerance: Float = 1e-4
+  /// Hybrid kernels against LiteRT's own builtin kernels (no XNNPACK), which follow the same
+  /// algorithm: only float rounding differs (measured worst 3e-7 on the encoders).
+  static let builtinHybridTolerance: Float = 1e-5
 
   static let names: [String] = (try? Golden.allNames()) ?? []
 
@@ -23,12 +26,13 @@ struct LiteRTParityTests {
       #expect(try interpreter.output(try interpreter.outputIndex(named: outputName)).shape == expected.shape, "\(name) \(outputName) shape")
       if expected.dtype == "float32" {
         let error = Tolerance.maxScaledError(actual.map(Float.init), expected.floats)
-        let bound = Self.bound(for: golden, output: outputName)
+        // The tighter of the project's bar and the generator's suggestion (Models/test/README.md).
+        let bound = min(Self.bound(for: golden, output: outputName), golden.suggestedMaxScaledError[outputName] ?? .infinity)
         #expect(error <= bound, "\(name) \(outputName): scaled error \(error) > \(bound)")
         // Hybrid kernels reproduce LiteRT's own builtin kernels (no XNNPACK) to float precision.
         if golden.quantization == "dynamic_range", let builtin = golden.outputsByPath["builtin_without_xnnpack"]?[outputName] {
           let builtinError = Tolerance.maxScaledError(actual.map(Float.init), builtin.floats)
-          #expect(builtinError <= Self.floatTolerance, "\(name) \(outputName): \(builtinError) from LiteRT's builtin hybrid kernels")
+          #expect(builtinError <= Self.builtinHybridTolerance, "\(name) \(outputName): \(builtinError) from LiteRT's builtin hybrid kernels")
         }
       } else {
         #expect(actual == expected.data, "\(name) \(outputName): integer outputs must match exactly")
