@@ -36,7 +36,7 @@ let package = Package(
 
     // MARK: Interpreter layer
     .target(name: "TFLiteFormat", dependencies: ["CZlib"]),
-    .target(name: "TFLiteKernels"),
+    .target(name: "TFLiteKernels", dependencies: ["TFLiteFormat"]),
     .target(name: "TFLiteInterpreter", dependencies: ["TFLiteFormat", "TFLiteKernels"]),
 
     // MARK: Tasks (question answering, retrieval, evaluation)
@@ -60,7 +60,7 @@ let package = Package(
     .testTarget(name: "UnicodeTextTests", dependencies: ["UnicodeText", "TestSupport"]),
     .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"]),
     .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
-    .testTarget(name: "TFLiteKernelsTests", dependencies: ["TFLiteKernels", "TestSupport"]),
+    .testTarget(name: "TFLiteKernelsTests", dependencies: ["TFLiteKernels", "TFLiteFormat", "TestSupport"]),
     .testTarget(name: "TFLiteInterpreterTests", dependencies: ["TFLiteInterpreter", "TestSupport"]),
     .testTarget(name: "TextTasksTests", dependencies: ["TextTasks", "TestSupport"]),
     .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "TestSupport"]),

@@ -1,0 +1,188 @@
+import TFLiteFormat
+import TFLiteKernels
+
+extension Interpreter {
+  /// The most bytes a node's outputs may take to be computed while preparing (constant folding
+  /// of shape arithmetic: SHAPE → STRIDED_SLICE → PACK → RESHAPE chains).
+  static let foldingLimitBytes = 1 << 16
+
+  /// Prepares every node and lays out the arena: call once before `invoke()`, and again after
+  /// `resizeInput(_:to:)`. Input data set before must be set again afterwards.
+  ///
+  /// Throws: `InterpreterError.kernel` naming the op, node and tensor a kernel refused;
+  /// `.invalidModel` when constant data has the wrong size or a tensor is read but never written.
+  public func allocateTensors() throws(InterpreterError) {
+    isAllocated = false
+    releaseMemory()
+    let tensors = subgraph.tensors
+    let nodeCount = nodes.count
+    shapes = tensors.indices.map { resizedInputs[$0] ?? Shape(schemaDimensions: tensors[$0].shape) }
+    constants = Array(repeating: nil, count: tensors.count)
+    // Graph inputs always get arena memory (callers write them), even if the model gave them data.
+    let inputSet = Set(subgraph.inputs.map(Int.init))
+    for (index, tensor) in tensors.enumerated() where tensor.buffer != 0 && !inputSet.contains(index) {
+      let bytes = model.bufferBytes(Int(tensor.buffer))
+      guard bytes.count > 0 else { continue }
+      if let size = tensor.type.byteSize, bytes.count != size * shapes[index].elementCount {
+        throw .invalidModel("tensor \(index) \"\(tensor.name)\" \(tensor.type) \(shapes[index]) needs \(size * shapes[index].elementCount) bytes; its buffer has \(bytes.count)")
+      }
+      constants[index] = bytes
+    }
+
+    // Prepare every node in order; fold nodes whose inputs are all known.
+    prepared = []
+    folded = Array(repeating: false, count: nodeCount)
+    var scratchSizes: [[Int]] = []
+    for (i, node) in nodes.enumerated() {
+      let info = { (t: Int) -> TensorInfo in
+        TensorInfo(index: t, name: tensors[t].name, type: tensors[t].type, shape: self.shapes[t],
+                   quantization: tensors[t].quantization, constantData: self.constants[t])
+      }
+      let inputs: [TensorInfo?] = node.inputs.map { $0 < 0 ? nil : info($0) }
+      let outputs = node.outputs.map(info)
+      let result: Result<(PreparedOp, NodeContext), KernelError> = model.bytes.withUnsafeBytes { file in
+        let range = node.customOptions.clamped(to: 0..<file.count)
+        var context = NodeContext(opName: node.name, nodeIndex: i, version: node.version, inputs: inputs, outputs: outputs,
+                                  options: node.options, customOptions: UnsafeRawBufferPointer(rebasing: file[range]))
+        do throws(KernelError) {
+          let op = try node.kernel.prepare(&context)
+          return .success((op, context))
+        } catch {
+          return .failure(error)
+        }
+      }
+      let (op, context): (PreparedOp, NodeContext)
+      switch result {
+      case .success(let value): (op, context) = value
+      case .failure(let error): throw .kernel(error)
+      }
+      for (j, t) in node.outputs.enumerated() {
+        guard context.outputShapeSet[j] else {
+          throw .kernel(KernelError(op: node.name, nodeIndex: i, tensorIndex: t, message: "the kernel did not set the shape of output \(j)"))
+        }
+        shapes[t] = context.outputs[j].shape
+      }
+      prepared.append(op)
+      scratchSizes.append(context.scratchSizes)
+      if canFold(node, outputs: outputs) {
+        try fold(i, op: op, scratch: context.scratchSizes)
+        folded[i] = true
+      }
+    }
+
+    // Lifetimes of the tensors that need arena memory.
+    let graphInputs = Set(subgraph.inputs.map(Int.init)), graphOutputs = Set(subgraph.outputs.map(Int.init))
+    let end = max(nodeCount - 1, 0)
+    var first = [Int?](repeating: nil, count: tensors.count), last = [Int?](repeating: nil, count: tensors.count)
+    for t in graphInputs.union(tensors.indices.filter { tensors[$0].isVariable }) where constants[t] == nil {
+      first[t] = 0
+      last[t] = end
+    }
+    for (i, node) in nodes.enumerated() where !folded[i] {
+      for t in node.inputs where t >= 0 && constants[t] == nil {
+        guard first[t] != nil else {
+          throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" is read by node \(i) (\(node.name)) but no earlier node writes it and it has no data")
+        }
+        last[t] = max(last[t] ?? i, i)
+      }
+      for t in node.outputs where constants[t] == nil {
+        if first[t] == nil { first[t] = i }
+        last[t] = max(last[t] ?? i, i)
+      }
+    }
+    for t in graphOutputs where constants[t] == nil {
+      if first[t] == nil { throw .invalidModel("output tensor \(t) \"\(tensors[t].name)\" is never written") }
+      last[t] = end
+    }
+    if options.preserveAllTensors {
+      for t in tensors.indices where first[t] != nil { last[t] = end }
+    }
+    var requests: [MemoryPlanner.Request] = []
+    var owner: [(tensor: Int?, node: Int, scratch: Int)] = []
+    for t in tensors.indices {
+      guard let f = first[t], let l = last[t] else { continue }
+      guard let size = tensors[t].type.byteSize else {
+        throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" has type \(tensors[t].type), which Glean's kernels do not handle")
+      }
+      requests.append(.init(size: size * shapes[t].elementCount, firstUse: f, lastUse: l))
+      owner.append((t, -1, -1))
+    }
+    for (i, sizes) in scratchSizes.enumerated() where !folded[i] {
+      for (j, size) in sizes.enumerated() {
+        requests.append(.init(size: size, firstUse: i, lastUse: i))
+        owner.append((nil, i, j))
+      }
+    }
+    let plan = MemoryPlanner.plan(requests)
+    let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(plan.arenaBytes, MemoryPlanner.alignment), alignment: MemoryPlanner.alignment)
+    arena = memory
+    arenaBytes = plan.arenaBytes
+    let base = memory.baseAddress!
+    lastPlan = (requests, plan)
+
+    // Views of every tensor.
+    var views = [TensorView?](repeating: nil, count: tensors.count)
+    var scratch = scratchSizes.map { $0.map { _ in UnsafeMutableRawBufferPointer(start: base, count: 0) } }
+    for (r, o) in owner.enumerated() {
+      if let t = o.tensor {
+        views[t] = TensorView(type: tensors[t].type, shape: shapes[t], data: base + plan.offsets[r], quantization: tensors[t].quantization)
+      } else {
+        scratch[o.node][o.scratch] = UnsafeMutableRawBufferPointer(start: base + plan.offsets[r], count: requests[r].size)
+      }
+    }
+    for t in tensors.indices {
+      if let c = constants[t] {
+        views[t] = TensorView(type: tensors[t].type, shape: shapes[t], data: UnsafeMutableRawPointer(mutating: c.baseAddress ?? UnsafeRawPointer(base)),
+                              quantization: tensors[t].quantization)
+      }
+    }
+    for t in tensors.indices where tensors[t].isVariable {
+      if let v = views[t] { v.data.initializeMemory(as: UInt8.self, repeating: 0, count: v.byteCount) }
+    }
+    self.views = views
+    let omitted = TensorView(type: .float32, shape: Shape([0]), data: base)
+    nodeIO = nodes.indices.map { i in
+      NodeIO(inputs: nodes[i].inputs.map { $0 < 0 ? omitted : (views[$0] ?? omitted) },
+             outputs: nodes[i].outputs.map { views[$0] ?? omitted },
+             scratch: scratch[i])
+    }
+    isAllocated = true
+  }
+
+  private func canFold(_ node: Node, outputs: [TensorInfo]) -> Bool {
+    if node.isCustom { return false }
+    var bytes = 0
+    for o in outputs {
+      guard let size = o.type.byteSize, constants[o.index] == nil, !subgraph.tensors[o.index].isVariable else { return false }
+      bytes += size * shapes[o.index].elementCount
+    }
+    guard bytes <= Interpreter.foldingLimitBytes else { return false }
+    if !node.kernel.readsInputData { return true }
+    return node.inputs.allSatisfy { $0 < 0 || constants[$0] != nil }
+  }
+
+  /// Runs node `i` now, on constant inputs, into memory owned by the interpreter.
+  private func fold(_ i: Int, op: PreparedOp, scratch sizes: [Int]) throws(InterpreterError) {
+    let tensors = subgraph.tensors
+    let node = nodes[i]
+    let scratchBuffers = sizes.map { UnsafeMutableRawBufferPointer.allocate(byteCount: max($0, 1), alignment: MemoryPlanner.alignment) }
+    defer { for b in scratchBuffers { b.deallocate() } }
+    let placeholder = UnsafeMutableRawPointer(mutating: scratchBuffers.first?.baseAddress ?? UnsafeMutableRawPointer(bitPattern: MemoryPlanner.alignment)!)
+    var outputs: [TensorView] = []
+    for t in node.outputs {
+      let bytes = (tensors[t].type.byteSize ?? 0) * shapes[t].elementCount
+      let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes, 1), alignment: MemoryPlanner.alignment)
+      foldedStorage.append(storage)
+      outputs.append(TensorView(type: tensors[t].type, shape: shapes[t], data: storage.baseAddress!, quantization: tensors[t].quantization))
+    }
+    let inputs = node.inputs.map { t -> TensorView in
+      guard t >= 0 else { return TensorView(type: .float32, shape: Shape([0]), data: placeholder) }
+      let data = constants[t]?.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) } ?? placeholder
+      return TensorView(type: tensors[t].type, shape: shapes[t], data: data, quantization: tensors[t].quantization)
+    }
+    op.invoke(NodeIO(inputs: inputs, outputs: outputs, scratch: scratchBuffers))
+    for (j, t) in node.outputs.enumerated() {
+      constants[t] = UnsafeRawBufferPointer(start: outputs[j].data, count: outputs[j].byteCount)
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import TFLiteFormat
+import TFLiteKernels
+
+/// Runs one subgraph of a `Model`: plans memory, prepares every kernel, then runs them in order.
+///
+/// ```swift
+/// let interpreter = try Interpreter(model: model)
+/// try interpreter.allocateTensors()
+/// try interpreter.copy(ids, toInput: 0)            // [Int32], checked against type and shape
+/// try interpreter.invoke()
+/// let scores: [Float] = try interpreter.output(0)
+/// ```
+///
+/// Memory: every tensor that is not a constant lives in one arena laid out by `MemoryPlanner`;
+/// tensors whose lifetimes do not overlap share bytes. Constants are views into the model's
+/// buffers (no copy). Graph inputs and outputs keep their own bytes for the whole run, so inputs
+/// stay set between invocations and outputs stay readable after `invoke()`.
+///
+/// Threads: an interpreter is used by one thread at a time (it is not `Sendable`); share the
+/// `Model` and give each thread its own interpreter.
+///
+/// Throws: `InterpreterError.unsupportedOperators` at creation, listing every operator (name and
+/// version) the resolver lacks; `.kernel` from `allocateTensors()` when a node is malformed.
+public final class Interpreter {
+  /// Creation options.
+  public struct Options: Sendable {
+    /// Threads kernels may use. The reference kernels run on the calling thread; kept for
+    /// optimised kernels and for API parity with LiteRT.
+    public var threads: Int
+    /// Which kernel runs each operator.
+    public var resolver: OpResolver
+    /// The subgraph to run (0, the main graph, unless a signature names another).
+    public var subgraphIndex: Int
+    /// Keep every intermediate tensor readable after `invoke()` (no memory sharing), for
+    /// debugging against another runtime's intermediates. Costs arena memory.
+    public var preserveAllTensors: Bool
+
+    public init(threads: Int = 1, resolver: OpResolver = .builtins, subgraphIndex: Int = 0, preserveAllTensors: Bool = false) {
+      self.threads = threads
+      self.resolver = resolver
+      self.subgraphIndex = subgraphIndex
+      self.preserveAllTensors = preserveAllTensors
+    }
+  }
+
+  public let model: Model
+  public let options: Options
+  let subgraph: SubgraphDescription
+
+  /// One resolved node of the graph.
+  struct Node {
+    let kernel: any Kernel
+    let name: String
+    let version: Int
+    let inputs: [Int]   // -1 = omitted
+    let outputs: [Int]
+    let options: BuiltinOptions
+    let customOptions: Range<Int>
+    let isCustom: Bool
+  }
+  let nodes: [Node]
+
+  // Per-tensor state, rebuilt by allocateTensors().
+  var shapes: [Shape]
+  /// Constant data: model buffers, or values computed while preparing (folded).
+  var constants: [UnsafeRawBufferPointer?]
+  var views: [TensorView?] = []
+
+  var prepared: [PreparedOp] = []
+  var nodeIO: [NodeIO] = []
+  /// Nodes whose outputs were computed while preparing; `invoke` skips them.
+  var folded: [Bool] = []
+  var arena: UnsafeMutableRawBufferPointer?
+  var foldedStorage: [UnsafeMutableRawBufferPointer] = []
+  var isAllocated = false
+  /// Input shapes set by `resizeInput(_:to:)`, by tensor index.
+  var resizedInputs: [Int: Shape] = [:]
+  /// The last memory plan, for tests.
+  var lastPlan: (requests: [MemoryPlanner.Request], plan: MemoryPlanner.Plan)?
+
+  /// Bytes of the arena holding every non-constant tensor and scratch buffer (after `allocateTensors()`).
+  public internal(set) var arenaBytes = 0
+
+  /// Creates an interpreter for `model`; checks that every operator has a kernel.
+  ///
+  /// Throws: `InterpreterError.unsupportedOperators` listing every missing operator;
+  /// `.invalidModel` when the subgraph or an operator code index does not exist.
+  public init(model: Model, options: Options = Options()) throws(InterpreterError) {
+    self.model = model
+    self.options = options
+    guard model.subgraphs.indices.contains(options.subgraphIndex) else {
+      throw .invalidModel("subgraph \(options.subgraphIndex) does not exist (the model has \(model.subgraphs.count))")
+    }
+    subgraph = model.subgraphs[options.subgraphIndex]
+    let missing = options.resolver.missingOperators(in: model)
+    if !missing.isEmpty { throw .unsupportedOperators(missing) }
+
+    var nodes: [Node] = []
+    let tensorCount = subgraph.tensors.count
+    for (index, op) in subgraph.operators.enumerated() {
+      guard model.operatorCodes.indices.contains(op.opcodeIndex) else {
+        throw .invalidModel("node \(index) names operator code \(op.opcodeIndex); the model has \(model.operatorCodes.count)")
+      }
+      for t in op.inputs + op.outputs where t < -1 || Int(t) >= tensorCount || (t == -1 && op.outputs.contains(t)) {
+        throw .invalidModel("node \(index) names tensor \(t); the subgraph has \(tensorCount)")
+      }
+      let code = model.operatorCodes[op.opcodeIndex]
+      let kernel: any Kernel
+      if code.builtin == .custom {
+        let name = code.customName ?? "CUSTOM"
+        guard let factory = options.resolver.custom(name) else { throw .unsupportedOperators(["\(name) (custom)"]) }
+        do {
+          kernel = try model.bytes.withUnsafeBytes { file in
+            let range = op.customOptions.clamped(to: 0..<file.count)
+            return try factory(UnsafeRawBufferPointer(rebasing: file[range]))
+          }
+        } catch {
+          throw .customOpFailed(name: name, message: "\(error)")
+        }
+      } else {
+        guard let entry = options.resolver.builtin(code) else { throw .unsupportedOperators([code.displayName]) }
+        kernel = entry.kernel
+      }
+      nodes.append(Node(kernel: kernel, name: code.displayName, version: Int(code.version),
+                        inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
+                        options: op.options, customOptions: op.customOptions, isCustom: code.builtin == .custom))
+    }
+    self.nodes = nodes
+    shapes = subgraph.tensors.map { Shape(schemaDimensions: $0.shape) }
+    constants = Array(repeating: nil, count: tensorCount)
+  }
+
+  deinit { releaseMemory() }
+
+  func releaseMemory() {
+    arena?.deallocate()
+    arena = nil
+    for buffer in foldedStorage { buffer.deallocate() }
+    foldedStorage = []
+  }
+}

@@ -1,1 +1,0 @@
-// The TFLiteInterpreter module. See the module's README section in the repository README.

@@ -1,0 +1,4 @@
+extension Reference {
+  /// NOT_EQUAL: left (A...), right (B...) → output (broadcast) BOOL, `a != b`.
+  public static let notEqual = ComparisonKernel(float: { $0 != $1 }, integer: { $0 != $1 })
+}

@@ -1,0 +1,7 @@
+import Foundation
+
+extension Reference {
+  /// SUB: left (A...) − right (B...) → output (broadcast of A and B); FLOAT32, INT32 or INT64,
+  /// with the fused activation from `SubOptions`.
+  public static let sub = BinaryElementwiseKernel(float: { $0 - $1 }, int32: { $0 &- $1 }, int64: { $0 &- $1 })
+}

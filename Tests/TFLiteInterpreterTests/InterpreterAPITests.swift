@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+import TFLiteFormat
+import TFLiteKernels
+import TFLiteInterpreter
+import TestSupport
+
+/// A graph built by hand from descriptions: x (B, 3) → FULLY_CONNECTED with W (2, 3) → t (B, 2)
+/// → SHAPE(t) → RESHAPE(t, shape) → SOFTMAX → y (B, 2).
+func smallModel(extraCodes: [OperatorCode] = [], signatures: [SignatureDescription] = []) -> Model {
+  let weights: [Float] = [1, 0, 0, 0, 1, 1]
+  let tensors = [
+    TensorDescription(name: "x", type: .float32, shape: [1, 3], shapeSignature: [-1, 3]),
+    TensorDescription(name: "w", type: .float32, shape: [2, 3], buffer: 1),
+    TensorDescription(name: "t", type: .float32, shape: [1, 2]),
+    TensorDescription(name: "shape", type: .int32, shape: [2]),
+    TensorDescription(name: "r", type: .float32, shape: [1, 2]),
+    TensorDescription(name: "y", type: .float32, shape: [1, 2]),
+  ]
+  let codes = [OperatorCode(builtin: .fullyConnected, version: 1), OperatorCode(builtin: .shape), OperatorCode(builtin: .reshape),
+               OperatorCode(builtin: .softmax)] + extraCodes
+  let operators = [
+    OperatorDescription(opcodeIndex: 0, inputs: [0, 1, -1], outputs: [2], options: .fullyConnected(FullyConnectedOptions())),
+    OperatorDescription(opcodeIndex: 1, inputs: [2], outputs: [3]),
+    OperatorDescription(opcodeIndex: 2, inputs: [2, 3], outputs: [4]),
+    OperatorDescription(opcodeIndex: 3, inputs: [4], outputs: [5], options: .softmax(SoftmaxOptions(beta: 1))),
+  ]
+  let graph = SubgraphDescription(name: "main", tensors: tensors, inputs: [0], outputs: [5], operators: operators)
+  return Model(operatorCodes: codes, subgraphs: [graph], signatures: signatures,
+               bytes: InMemoryBytes(buffers: [[], weights.withUnsafeBytes { Array($0) }]))
+}
+
+@Suite("Interpreter API")
+struct InterpreterAPITests {
+  @Test("allocate, set input by name, invoke, read output; SHAPE is computed while preparing")
+  func roundTrip() throws {
+    let interpreter = try Interpreter(model: smallModel())
+    try interpreter.allocateTensors()
+    try interpreter.copy([Float(1), 2, 3], toInputNamed: "x")
+    try interpreter.invoke()
+    let y: [Float] = try interpreter.output(0)
+    // t = [1, 5]; softmax → [e^-4/(1+e^-4), 1/(1+e^-4)].
+    #expect(Tolerance.firstMismatch(y, [0.01798621, 0.98201376]) == nil)
+    #expect(try interpreter.output(0).shape == [1, 2])
+    #expect(try interpreter.tensor(at: 1).name == "w")
+    #expect(interpreter.arenaBytes > 0)
+    // Outputs stay valid and inputs stay set: invoking again gives the same result.
+    try interpreter.invoke()
+    #expect(try interpreter.output(0) == y)
+  }
+
+  @Test("resizeInput changes the batch and every shape after it")
+  func resize() throws {
+    let interpreter = try Interpreter(model: smallModel())
+    try interpreter.resizeInput(0, to: [2, 3])
+    try interpreter.allocateTensors()
+    try interpreter.copy([Float(1), 2, 3, 0, 0, 0], toInput: 0)
+    try interpreter.invoke()
+    #expect(try interpreter.output(0).shape == [2, 2])
+    let y: [Float] = try interpreter.output(0)
+    #expect(Tolerance.firstMismatch(Array(y[2...]), [0.5, 0.5]) == nil)
+    // The model fixes the feature dimension: resizing it is refused.
+    #expect(throws: InterpreterError.self) { try interpreter.resizeInput(0, to: [2, 4]) }
+  }
+
+  @Test("wrong input data is refused with the tensor's name, type and shape")
+  func inputMismatch() throws {
+    let interpreter = try Interpreter(model: smallModel())
+    #expect(throws: InterpreterError.notAllocated) { try interpreter.invoke() }
+    try interpreter.allocateTensors()
+    do {
+      try interpreter.copy([Int32(1), 2, 3], toInput: 0)
+      Issue.record("expected a mismatch")
+    } catch {
+      #expect(error.description.contains("\"x\"") && error.description.contains("FLOAT32 [1, 3]"), "\(error)")
+    }
+    #expect(throws: InterpreterError.self) { try interpreter.copy([Float(1)], toInput: 0) }
+    #expect(throws: InterpreterError.self) { try interpreter.inputIndex(named: "nope") }
+  }
+
+  @Test("a model needing unregistered ops fails at load, listing every one with its version")
+  func missingOps() throws {
+    let model = smallModel(extraCodes: [OperatorCode(builtin: .custom, customName: "MyTokenizer"), OperatorCode(builtin: .lstm, version: 4),
+                                        OperatorCode(builtin: .softmax, version: 99)])
+    do {
+      _ = try Interpreter(model: model)
+      Issue.record("expected unsupported operators")
+    } catch {
+      guard case .unsupportedOperators(let missing) = error else { Issue.record("\(error)"); return }
+      #expect(missing == ["MyTokenizer (custom)", "LSTM v4", "SOFTMAX v99"])
+    }
+    // An empty resolver lacks everything.
+    #expect(OpResolver().missingOperators(in: smallModel()) == ["FULLY_CONNECTED v1", "SHAPE v1", "RESHAPE v1", "SOFTMAX v1"])
+    // Selective registration: exactly the model's own builtins.
+    let selective = OpResolver.selective(for: smallModel())
+    #expect(selective.missingOperators(in: smallModel()).isEmpty)
+    #expect(selective.missingOperators(in: model) == ["MyTokenizer (custom)", "LSTM v4", "SOFTMAX v99"])
+  }
+
+  /// A custom op: y = factor · x, with the factor in the first byte of its custom options.
+  struct Scale: Kernel {
+    let factor: Float
+    func prepare(_ node: inout NodeContext) throws(KernelError) -> PreparedOp {
+      let x = try node.input(0, types: [.float32])
+      try node.setOutput(0, shape: x.shape, type: .float32)
+      let factor = self.factor
+      return PreparedOp { io in
+        let x = io.inputs[0].floats, y = io.outputs[0].floats
+        for i in 0..<x.count { y[i] = factor * x[i] }
+      }
+    }
+  }
+
+  @Test("custom ops: registered by name, built from their custom options bytes")
+  func customOp() throws {
+    let tensors = [TensorDescription(name: "in", type: .float32, shape: [3]), TensorDescription(name: "out", type: .float32, shape: [3])]
+    let graph = SubgraphDescription(name: "main", tensors: tensors, inputs: [0], outputs: [1],
+                                    operators: [OperatorDescription(opcodeIndex: 0, inputs: [0], outputs: [1], customOptions: 1..<2)])
+    let model = Model(operatorCodes: [OperatorCode(builtin: .custom, customName: "Scale")], subgraphs: [graph],
+                      bytes: InMemoryBytes(buffers: [[]], file: [0, 3]))
+    #expect(throws: InterpreterError.self) { _ = try Interpreter(model: model) }
+    var resolver = OpResolver.builtins
+    resolver.register(custom: "Scale") { options in Scale(factor: Float(options.first ?? 1)) }
+    let interpreter = try Interpreter(model: model, options: .init(resolver: resolver))
+    try interpreter.allocateTensors()
+    try interpreter.copy([Float(1), -2, 0.5], toInput: 0)
+    try interpreter.invoke()
+    #expect(try interpreter.output(0) == [Float(3), -6, 1.5])
+  }
+
+  @Test("signature runner: inputs and outputs by signature name")
+  func signature() throws {
+    let model = smallModel(signatures: [SignatureDescription(key: "serving_default", subgraphIndex: 0,
+                                                             inputs: [("features", 0)], outputs: [("probabilities", 5)])])
+    #expect(throws: InterpreterError.self) { _ = try SignatureRunner(model: model, key: "other") }
+    let runner = try SignatureRunner(model: model, key: "serving_default")
+    #expect(runner.inputNames == ["features"])
+    try runner.resizeInput("features", to: [1, 3])
+    try runner.allocateTensors()
+    try runner.copy([Float(1), 2, 3], toInput: "features")
+    try runner.invoke()
+    let p: [Float] = try runner.output("probabilities")
+    #expect(Tolerance.firstMismatch(p, [0.01798621, 0.98201376]) == nil)
+    #expect(try runner.output("probabilities").type == .float32)
+  }
+
+  @Test("a kernel's refusal names the op, node and tensor")
+  func kernelError() throws {
+    // FULLY_CONNECTED with weights (2, 3) on an input of 4 features.
+    let tensors = [TensorDescription(name: "x", type: .float32, shape: [1, 4]), TensorDescription(name: "w", type: .float32, shape: [2, 3], buffer: 1),
+                   TensorDescription(name: "y", type: .float32, shape: [1, 2])]
+    let graph = SubgraphDescription(name: "main", tensors: tensors, inputs: [0], outputs: [2],
+                                    operators: [OperatorDescription(opcodeIndex: 0, inputs: [0, 1], outputs: [2], options: .fullyConnected(FullyConnectedOptions()))])
+    let model = Model(operatorCodes: [OperatorCode(builtin: .fullyConnected)], subgraphs: [graph],
+                      bytes: InMemoryBytes(buffers: [[], Array(repeating: 0, count: 24)]))
+    let interpreter = try Interpreter(model: model)
+    do {
+      try interpreter.allocateTensors()
+      Issue.record("expected a kernel error")
+    } catch {
+      #expect(error.description.contains("FULLY_CONNECTED v1 (node 0)") && error.description.contains("\"x\""), "\(error)")
+    }
+  }
+
+  @Test("the model is shared by interpreters on several threads")
+  func sharedModel() async throws {
+    let model = smallModel()
+    try await withThrowingTaskGroup(of: [Float].self) { group in
+      for _ in 0..<4 {
+        group.addTask {
+          let interpreter = try Interpreter(model: model)
+          try interpreter.allocateTensors()
+          try interpreter.copy([Float(1), 2, 3], toInput: 0)
+          try interpreter.invoke()
+          return try interpreter.output(0)
+        }
+      }
+      var results: [[Float]] = []
+      for try await r in group { results.append(r) }
+      #expect(Set(results.map { $0.description }).count == 1)
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import Testing
+import TFLiteFormat
+import TFLiteKernels
+import TestSupport
+
+@Suite("Comparisons, SELECT, TILE, BROADCAST_TO, RANGE, LOG_SOFTMAX, EMBEDDING_LOOKUP")
+struct ComparisonSelectTests {
+  @Test("comparisons broadcast and give BOOL")
+  func comparisons() throws {
+    let a: TestTensor = .floats([3], [1, 2, 3]), b: TestTensor = .floats([], [2])
+    #expect(try runKernel(Reference.less, inputs: [a, b], outputTypes: [.bool])[0].bytes == [1, 0, 0])
+    #expect(try runKernel(Reference.greaterEqual, inputs: [a, b], outputTypes: [.bool])[0].bytes == [0, 1, 1])
+    #expect(try runKernel(Reference.equal, inputs: [.int32s([2], [5, 6]), .int32s([2], [5, 7])], outputTypes: [.bool])[0].bytes == [1, 0])
+    #expect(try runKernel(Reference.notEqual, inputs: [.int64s([1], [3]), .int64s([2], [3, 4])], outputTypes: [.bool])[0].bytes == [0, 1])
+    let t = TestTensor(type: .bool, shape: [2], bytes: [1, 0]), f = TestTensor(type: .bool, shape: [2], bytes: [1, 1])
+    #expect(try runKernel(Reference.logicalAnd, inputs: [t, f], outputTypes: [.bool])[0].bytes == [1, 0])
+    #expect(try runKernel(Reference.logicalOr, inputs: [t, TestTensor(type: .bool, shape: [2], bytes: [0, 0])], outputTypes: [.bool])[0].bytes == [1, 0])
+  }
+
+  @Test("SELECT_V2 broadcasts condition, x and y")
+  func select() throws {
+    let c = TestTensor(type: .bool, shape: [2, 1], bytes: [1, 0])
+    let out = try runKernel(Reference.SelectV2(), inputs: [c, .floats([3], [1, 2, 3]), .floats([], [-1])], outputTypes: [.float32])
+    #expect(out[0].shape == [2, 3])
+    #expect(out[0].floats == [1, 2, 3, -1, -1, -1])
+  }
+
+  @Test("TILE and BROADCAST_TO")
+  func tileBroadcast() throws {
+    let x: TestTensor = .floats([1, 2], [1, 2])
+    let t = try runKernel(Reference.Tile(), inputs: [x, .int32s([2], [2, 2])], outputTypes: [.float32])
+    #expect(t[0].shape == [2, 4])
+    #expect(t[0].floats == [1, 2, 1, 2, 1, 2, 1, 2])
+    let b = try runKernel(Reference.BroadcastTo(), inputs: [.floats([2, 1], [1, 2]), .int32s([3], [2, 2, 3])], outputTypes: [.float32])
+    #expect(b[0].shape == [2, 2, 3])
+    #expect(b[0].floats == [1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2])
+  }
+
+  @Test("RANGE from constant scalars")
+  func range() throws {
+    let r = try runKernel(Reference.RangeOf(), inputs: [.int32s([], [2]), .int32s([], [9]), .int32s([], [3])], outputTypes: [.int32])
+    #expect(r[0].int32s == [2, 5, 8])
+  }
+
+  @Test("LOG_SOFTMAX over the last dimension")
+  func logSoftmax() throws {
+    let out = try runKernel(Reference.LogSoftmax(), inputs: [.floats([2], [0, 0])], outputTypes: [.float32])
+    #expect(Tolerance.firstMismatch(out[0].floats, [-0.6931472, -0.6931472]) == nil)
+  }
+
+  @Test("EMBEDDING_LOOKUP copies float rows and dequantizes INT8 tables")
+  func embeddingLookup() throws {
+    let table: TestTensor = .floats([3, 2], [0, 1, 10, 11, 20, 21], constant: true)
+    #expect(try runKernel(Reference.EmbeddingLookup(), inputs: [.int32s([2], [2, 0]), table], outputTypes: [.float32])[0].floats == [20, 21, 0, 1])
+    let q: TestTensor = .int8s([2, 2], [1, -2, 3, 4], scale: [0.5])
+    #expect(try runKernel(Reference.EmbeddingLookup(), inputs: [.int32s([1], [1]), q], outputTypes: [.float32])[0].floats == [1.5, 2])
+  }
+}

@@ -1,0 +1,129 @@
+import Testing
+import TFLiteFormat
+import TFLiteKernels
+import TestSupport
+
+@Suite("Data movement kernels")
+struct DataMovementTests {
+  let x23: TestTensor = .floats([2, 3], [1, 2, 3, 4, 5, 6])
+
+  @Test("RESHAPE from a shape tensor with -1, from options, refusing a wrong count")
+  func reshape() throws {
+    let a = try runKernel(Reference.Reshape(), inputs: [x23, .int32s([2], [3, -1])], outputTypes: [.float32])
+    #expect(a[0].shape == [3, 2])
+    #expect(a[0].floats == [1, 2, 3, 4, 5, 6])
+    let b = try runKernel(Reference.Reshape(), options: .reshape(ReshapeOptions(newShape: [6])), inputs: [x23], outputTypes: [.float32])
+    #expect(b[0].shape == [6])
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Reshape(), inputs: [x23, .int32s([1], [4])], outputTypes: [.float32]) }
+    // A shape that is not known before running is refused with a clear message.
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Reshape(), inputs: [x23, .int32s([2], [3, 2], constant: false)], outputTypes: [.float32]) }
+  }
+
+  @Test("SQUEEZE and EXPAND_DIMS")
+  func squeezeExpand() throws {
+    let x: TestTensor = .floats([1, 3, 1], [1, 2, 3])
+    #expect(try runKernel(Reference.Squeeze(), inputs: [x], outputTypes: [.float32])[0].shape == [3])
+    #expect(try runKernel(Reference.Squeeze(), options: .squeeze(SqueezeOptions(squeezeDims: [-1])), inputs: [x], outputTypes: [.float32])[0].shape == [1, 3])
+    #expect(try runKernel(Reference.ExpandDims(), inputs: [x23, .int32s([], [-1])], outputTypes: [.float32])[0].shape == [2, 3, 1])
+    #expect(try runKernel(Reference.ExpandDims(), inputs: [x23, .int32s([1], [0])], outputTypes: [.float32])[0].shape == [1, 2, 3])
+  }
+
+  @Test("TRANSPOSE 2-D and the attention-head permutation (0, 2, 1, 3)")
+  func transpose() throws {
+    let t = try runKernel(Reference.Transpose(), inputs: [x23, .int32s([2], [1, 0])], outputTypes: [.float32])
+    #expect(t[0].shape == [3, 2])
+    #expect(t[0].floats == [1, 4, 2, 5, 3, 6])
+    // (B=1, S=2, H=2, D=2) → (1, 2, 2, 2) with heads first.
+    let x: TestTensor = .floats([1, 2, 2, 2], [0, 1, 2, 3, 4, 5, 6, 7])
+    let h = try runKernel(Reference.Transpose(), inputs: [x, .int32s([4], [0, 2, 1, 3])], outputTypes: [.float32])
+    #expect(h[0].floats == [0, 1, 4, 5, 2, 3, 6, 7])
+  }
+
+  @Test("PAD with zeros and PADV2 with a value")
+  func pad() throws {
+    let p = try runKernel(Reference.Pad(), inputs: [.floats([1, 2], [1, 2]), .int32s([2, 2], [0, 1, 1, 0])], outputTypes: [.float32])
+    #expect(p[0].shape == [2, 3])
+    #expect(p[0].floats == [0, 1, 2, 0, 0, 0])
+    let v = try runKernel(Reference.PadV2(), inputs: [.floats([2], [1, 2]), .int32s([1, 2], [1, 2]), .floats([], [-1])], outputTypes: [.float32])
+    #expect(v[0].floats == [-1, 1, 2, -1, -1])
+  }
+
+  @Test("SLICE with size -1")
+  func slice() throws {
+    let s = try runKernel(Reference.Slice(), inputs: [x23, .int32s([2], [0, 1]), .int32s([2], [-1, 2])], outputTypes: [.float32])
+    #expect(s[0].shape == [2, 2])
+    #expect(s[0].floats == [2, 3, 5, 6])
+  }
+
+  func stridedSlice(_ x: TestTensor, _ begin: [Int32], _ end: [Int32], _ strides: [Int32], _ options: StridedSliceOptions) throws -> TestOutput {
+    try runKernel(Reference.StridedSlice(), options: .stridedSlice(options),
+                  inputs: [x, .int32s([begin.count], begin), .int32s([end.count], end), .int32s([strides.count], strides)], outputTypes: [.float32])[0]
+  }
+
+  @Test("STRIDED_SLICE: ranges, negative stride, masks, shrink, new axis, ellipsis, offset")
+  func stridedSliceRules() throws {
+    // x[:, 1:] (begin mask on axis 0)
+    let a = try stridedSlice(x23, [0, 1], [0, 3], [1, 1], StridedSliceOptions(beginMask: 1, endMask: 1))
+    #expect(a.shape == [2, 2])
+    #expect(a.floats == [2, 3, 5, 6])
+    // x[:, ::-1]
+    let b = try stridedSlice(x23, [0, 0], [0, 0], [1, -1], StridedSliceOptions(beginMask: 3, endMask: 3))
+    #expect(b.floats == [3, 2, 1, 6, 5, 4])
+    // x[:, 0] — shrink axis 1: the [CLS] token of (B, S).
+    let c = try stridedSlice(x23, [0, 0], [0, 1], [1, 1], StridedSliceOptions(beginMask: 1, endMask: 1, shrinkAxisMask: 2))
+    #expect(c.shape == [2])
+    #expect(c.floats == [1, 4])
+    // x[-1] — shrink with a negative index.
+    let d = try stridedSlice(x23, [-1], [0], [1], StridedSliceOptions(shrinkAxisMask: 1))
+    #expect(d.shape == [3])
+    #expect(d.floats == [4, 5, 6])
+    // x[tf.newaxis, :, 1]
+    let e = try stridedSlice(x23, [0, 0, 1], [0, 0, 2], [1, 1, 1], StridedSliceOptions(beginMask: 2, endMask: 2, newAxisMask: 1, shrinkAxisMask: 4))
+    #expect(e.shape == [1, 2])
+    #expect(e.floats == [2, 5])
+    // x[..., 2] with an ellipsis
+    let f = try stridedSlice(x23, [0, 2], [0, 3], [1, 1], StridedSliceOptions(ellipsisMask: 1, shrinkAxisMask: 2))
+    #expect(f.shape == [2])
+    #expect(f.floats == [3, 6])
+    // offset: end is relative to begin: x[0:1, 1:1+2]
+    let g = try stridedSlice(x23, [0, 1], [1, 2], [1, 1], StridedSliceOptions(offset: true))
+    #expect(g.shape == [1, 2])
+    #expect(g.floats == [2, 3])
+    // Out-of-range end is clamped: x[:, 1:100:2]
+    let h = try stridedSlice(x23, [0, 1], [2, 100], [1, 2], StridedSliceOptions())
+    #expect(h.floats == [2, 5])
+  }
+
+  @Test("CONCATENATION on the last axis, PACK and UNPACK")
+  func concatPackUnpack() throws {
+    let c = try runKernel(Reference.Concatenation(), options: .concatenation(ConcatenationOptions(axis: -1)),
+                          inputs: [x23, .floats([2, 1], [7, 8])], outputTypes: [.float32])
+    #expect(c[0].shape == [2, 4])
+    #expect(c[0].floats == [1, 2, 3, 7, 4, 5, 6, 8])
+    let p = try runKernel(Reference.Pack(), options: .pack(PackOptions(valuesCount: 2, axis: 1)),
+                          inputs: [.floats([2], [1, 2]), .floats([2], [3, 4])], outputTypes: [.float32])
+    #expect(p[0].shape == [2, 2])
+    #expect(p[0].floats == [1, 3, 2, 4])
+    let u = try runKernel(Reference.Unpack(), options: .unpack(UnpackOptions(num: 3, axis: 1)), inputs: [x23], outputTypes: [.float32, .float32, .float32])
+    #expect(u.map(\.floats) == [[1, 4], [2, 5], [3, 6]])
+    #expect(u[0].shape == [2])
+  }
+
+  @Test("SPLIT and SPLIT_V (with an inferred size)")
+  func split() throws {
+    let s = try runKernel(Reference.Split(), options: .split(SplitOptions(numSplits: 3)), inputs: [.int32s([], [1]), x23], outputTypes: [.float32, .float32, .float32])
+    #expect(s.map(\.floats) == [[1, 4], [2, 5], [3, 6]])
+    let v = try runKernel(Reference.SplitV(), inputs: [x23, .int32s([2], [1, -1]), .int32s([], [1])], outputTypes: [.float32, .float32])
+    #expect(v[0].floats == [1, 4])
+    #expect(v[1].shape == [2, 2])
+    #expect(v[1].floats == [2, 3, 5, 6])
+  }
+
+  @Test("SHAPE, FILL and ZEROS_LIKE")
+  func shapeFill() throws {
+    #expect(try runKernel(Reference.ShapeOf(), inputs: [x23], outputTypes: [.int32])[0].int32s == [2, 3])
+    let f = try runKernel(Reference.Fill(), inputs: [.int32s([2], [2, 2]), .floats([], [1.5])], outputTypes: [.float32])
+    #expect(f[0].floats == [1.5, 1.5, 1.5, 1.5])
+    #expect(try runKernel(Reference.ZerosLike(), inputs: [x23], outputTypes: [.float32])[0].floats == [0, 0, 0, 0, 0, 0])
+  }
+}

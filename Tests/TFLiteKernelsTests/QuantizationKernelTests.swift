@@ -1,0 +1,38 @@
+import Testing
+import TFLiteFormat
+import TFLiteKernels
+import TestSupport
+
+@Suite("CAST, QUANTIZE and DEQUANTIZE")
+struct QuantizationKernelTests {
+  @Test("CAST float → int32 truncates toward zero; int32 → float; float → bool")
+  func cast() throws {
+    let x: TestTensor = .floats([4], [1.7, -1.7, 0, 300])
+    #expect(try runKernel(Reference.Cast(), inputs: [x], outputTypes: [.int32])[0].int32s == [1, -1, 0, 300])
+    #expect(try runKernel(Reference.Cast(), inputs: [.int32s([2], [3, -4])], outputTypes: [.float32])[0].floats == [3, -4])
+    #expect(try runKernel(Reference.Cast(), inputs: [x], outputTypes: [.bool])[0].bytes == [1, 1, 0, 1])
+    #expect(try runKernel(Reference.Cast(), inputs: [.int32s([2], [3, -4])], outputTypes: [.int64])[0].int64s == [3, -4])
+  }
+
+  @Test("QUANTIZE rounds x / scale half away from zero, adds the zero point and saturates")
+  func quantize() throws {
+    let q = QuantizationParameters(scale: [0.5], zeroPoint: [10])
+    let out = try runKernel(Reference.Quantize(), inputs: [.floats([4], [1.25, -1.25, 100, -100])], outputTypes: [.int8], outputQuantization: [q])
+    // 2.5 → 3 (+10 = 13); −2.5 → −3 (7); 200 + 10 saturates at 127; −200 + 10 at −128.
+    #expect(out[0].int8s == [13, 7, 127, -128])
+    let u8 = try runKernel(Reference.Quantize(), inputs: [.floats([2], [0, 1])], outputTypes: [.uint8],
+                           outputQuantization: [QuantizationParameters(scale: [1.0 / 255], zeroPoint: [0])])
+    #expect(u8[0].bytes == [0, 255])
+  }
+
+  @Test("DEQUANTIZE per tensor, per channel, and FLOAT16")
+  func dequantize() throws {
+    let perTensor = try runKernel(Reference.Dequantize(), inputs: [.int8s([3], [-128, 0, 127], scale: [0.5], zeroPoint: [-1])], outputTypes: [.float32])
+    #expect(perTensor[0].floats == [-63.5, 0.5, 64])
+    let perChannel = try runKernel(Reference.Dequantize(), inputs: [.int8s([2, 2], [1, 2, 3, 4], scale: [1, 0.25], axis: 0)], outputTypes: [.float32])
+    #expect(perChannel[0].floats == [1, 2, 0.75, 1])
+    // 0x3C00 = 1.0, 0xC000 = −2.0, 0x3555 ≈ 0.33325195.
+    let half = TestTensor(type: .float16, shape: [3], bytes: [0x00, 0x3C, 0x00, 0xC0, 0x55, 0x35], constant: true)
+    #expect(try runKernel(Reference.Dequantize(), inputs: [half], outputTypes: [.float32])[0].floats == [1, -2, 0.33325195])
+  }
+}
