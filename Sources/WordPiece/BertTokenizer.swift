@@ -79,6 +79,11 @@ struct TokenizerState {
   let countBytes: Bool
   let longestToken: Int
   var word = WordBuffer()
+  /// Where the current word's original text starts.
+  var wordStartByte = 0
+  var wordStartScalar = 0
+  /// The current word holds a scalar whose canonical reordering (NFD) can move a kept mark.
+  var wordNeedsReordering = false
 
   init(tokenizer: BertTokenizer) {
     self.tokenizer = tokenizer
@@ -105,11 +110,12 @@ struct TokenizerState {
         c = UInt32(b0)
         length = 1
         if b0 == 0x5B, !specials.isEmpty, let (special, id) = matchSpecial(specials, bytes, i) {
-          flush(into: &tokens)
+          endWord(bytes, at: i, scalar: scalarIndex, into: &tokens)
           tokens.append(Token(id: id, scalarOffsets: scalarIndex..<(scalarIndex + special.count),
                               utf8Offsets: i..<(i + special.count)))
           i += special.count
           scalarIndex += special.count  // special tokens are ASCII
+          startWord(at: i, scalar: scalarIndex)
           continue
         }
       } else if b0 < 0xE0 {
@@ -126,25 +132,28 @@ struct TokenizerState {
       let end = i + length
       if c < ScalarTable.limit {
         let entry = entries[Int(c)]
+        if entry & ScalarTable.reorderFlag != 0 { wordNeedsReordering = true }
         switch entry & 7 {
         case 0:  // word
           word.append(c, source: scalarIndex, utf8Start: i, utf8End: end)
         case 7:  // replaced word
-          var r = entry >> 3
+          var r = (entry & ScalarTable.payloadMask) >> 3
           if googleFinalSigma, c == 0x3A3, isFinalSigma(bytes, i) { r = 0x3C2 }
           word.append(r, source: scalarIndex, utf8Start: i, utf8End: end)
         case 1:  // removed
           break
         case 2:  // whitespace
-          flush(into: &tokens)
+          endWord(bytes, at: i, scalar: scalarIndex, into: &tokens)
+          startWord(at: end, scalar: scalarIndex + 1)
         case 3, 4:  // punctuation, ideograph
-          flush(into: &tokens)
+          endWord(bytes, at: i, scalar: scalarIndex, into: &tokens)
           word.append(c, source: scalarIndex, utf8Start: i, utf8End: end)
-          flush(into: &tokens)
+          wordPieces(into: &tokens)
+          startWord(at: end, scalar: scalarIndex + 1)
         default:  // mapped
-          let at = Int(entry >> 3)
+          let at = Int((entry & ScalarTable.payloadMask) >> 3)
           let count = Int(pool[at])
-          appendMapped(pool[(at + 1)..<(at + 1 + count)], ideograph: entry & 7 == 6,
+          appendMapped(pool[(at + 1)..<(at + 1 + count)], ideograph: entry & 7 == 6, bytes,
                        source: scalarIndex, utf8Start: i, utf8End: end, into: &tokens)
         }
       } else {
@@ -152,20 +161,42 @@ struct TokenizerState {
         switch kind {
         case .word: word.append(c, source: scalarIndex, utf8Start: i, utf8End: end)
         case .removed: break
-        case .whitespace: flush(into: &tokens)
+        case .whitespace:
+          endWord(bytes, at: i, scalar: scalarIndex, into: &tokens)
+          startWord(at: end, scalar: scalarIndex + 1)
         case .punctuation, .ideograph:
-          flush(into: &tokens)
+          endWord(bytes, at: i, scalar: scalarIndex, into: &tokens)
           word.append(c, source: scalarIndex, utf8Start: i, utf8End: end)
-          flush(into: &tokens)
+          wordPieces(into: &tokens)
+          startWord(at: end, scalar: scalarIndex + 1)
         case .mappedWord, .mappedIdeograph, .replacedWord:
-          appendMapped(mapped[...], ideograph: kind == .mappedIdeograph,
+          appendMapped(mapped[...], ideograph: kind == .mappedIdeograph, bytes,
                        source: scalarIndex, utf8Start: i, utf8End: end, into: &tokens)
         }
       }
       i = end
       scalarIndex += 1
     }
-    flush(into: &tokens)
+    endWord(bytes, at: n, scalar: scalarIndex, into: &tokens)
+  }
+
+  /// Marks where the next word's original text starts (after a boundary).
+  @inline(__always)
+  mutating func startWord(at byte: Int, scalar: Int) {
+    wordStartByte = byte
+    wordStartScalar = scalar
+  }
+
+  /// Ends the word whose original text ends at `byte`: WordPiece over it, re-normalised first
+  /// when canonical reordering can change it.
+  @inline(__always)
+  mutating func endWord(_ bytes: UnsafeBufferPointer<UInt8>, at byte: Int, scalar: Int, into tokens: inout [Token]) {
+    if wordNeedsReordering {
+      wordNeedsReordering = false
+      renormalizeWord(bytes, from: wordStartByte, scalar: wordStartScalar, to: byte, into: &tokens)
+    } else {
+      wordPieces(into: &tokens)
+    }
   }
 
   @inline(__always)
@@ -178,23 +209,29 @@ struct TokenizerState {
     return nil
   }
 
-  mutating func appendMapped(_ mapped: ArraySlice<UInt32>, ideograph: Bool, source: Int, utf8Start: Int, utf8End: Int,
-                             into tokens: inout [Token]) {
-    if ideograph { flush(into: &tokens) }
+  mutating func appendMapped(_ mapped: ArraySlice<UInt32>, ideograph: Bool, _ bytes: UnsafeBufferPointer<UInt8>,
+                             source: Int, utf8Start: Int, utf8End: Int, into tokens: inout [Token]) {
+    var boundary = ideograph
+    if ideograph { endWord(bytes, at: utf8Start, scalar: source, into: &tokens) }
     for m in mapped {
       if m & ScalarRules.punctuationFlag != 0 {
-        flush(into: &tokens)
+        if !boundary { endWord(bytes, at: utf8Start, scalar: source, into: &tokens) }
+        boundary = true
+        wordPieces(into: &tokens)
         word.append(m & ~ScalarRules.punctuationFlag, source: source, utf8Start: utf8Start, utf8End: utf8End)
-        flush(into: &tokens)
+        wordPieces(into: &tokens)
       } else {
         word.append(m, source: source, utf8Start: utf8Start, utf8End: utf8End)
       }
     }
-    if ideograph { flush(into: &tokens) }
+    if boundary {
+      wordPieces(into: &tokens)
+      startWord(at: utf8End, scalar: source + 1)
+    }
   }
 
-  /// Ends the current word: WordPiece over its normalised bytes, tokens appended with original offsets.
-  mutating func flush(into tokens: inout [Token]) {
+  /// WordPiece over the current word's normalised bytes; tokens appended with original offsets.
+  mutating func wordPieces(into tokens: inout [Token]) {
     if word.isEmpty { return }
     defer { word.removeAll() }
     let n = word.scalarCount

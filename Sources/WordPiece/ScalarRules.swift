@@ -173,3 +173,27 @@ func isHuggingFaceCJK(_ c: UInt32) -> Bool {
     || (0x2A700...0x2B73F).contains(c) || (0x2B740...0x2B81F).contains(c) || (0x2B920...0x2CEAF).contains(c)
     || (0xF900...0xFAFF).contains(c) || (0x2F800...0x2FA1F).contains(c)
 }
+
+extension ScalarRules {
+  /// The scalars `c` is decomposed into before accents are stripped (after lower-casing for Google).
+  func decomposition(_ c: UInt32, decompose: (UInt32) -> [UInt32]) -> [UInt32] {
+    if rules == .huggingFace { return HuggingFaceUnicode.keepsWhole(c) ? [c] : decompose(c) }
+    return lowercase ? fullLowercase(c).flatMap(decompose) : decompose(c)
+  }
+
+  /// Whether `c` decomposes into a mark of non-zero canonical combining class that accent
+  /// stripping keeps (a spacing mark such as U+302E, or a mark newer than Hugging Face's tables).
+  /// NFD's canonical reordering can move such a mark, so its word is re-normalised precisely.
+  func keepsReorderableMark(_ c: UInt32, decompose: (UInt32) -> [UInt32]) -> Bool {
+    decomposition(c, decompose: decompose).contains { x in
+      guard let s = Unicode.Scalar(x), s.properties.canonicalCombiningClass.rawValue != 0 else { return false }
+      return !dropMarks([x]).isEmpty
+    }
+  }
+
+  /// Whether text cleaning drops `c`.
+  func isCleanedAway(_ c: UInt32) -> Bool {
+    guard cleanText, let s = Unicode.Scalar(c) else { return false }
+    return c == 0 || c == 0xFFFD || isControl(s)
+  }
+}

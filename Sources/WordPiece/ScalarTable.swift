@@ -9,6 +9,9 @@ import UnicodeText
 /// Tables are built once per set of rules and shared by every tokenizer in the process.
 struct ScalarTable: Sendable {
   static let limit: UInt32 = 0x30000
+  /// Set on scalars whose decomposition keeps a mark of non-zero combining class (see `renormalizeWord`).
+  static let reorderFlag: UInt32 = 1 << 31
+  static let payloadMask: UInt32 = ~reorderFlag
 
   let rules: ScalarRules
   let entries: [UInt32]
@@ -40,6 +43,9 @@ struct ScalarTable: Sendable {
         pool.append(contentsOf: mapped)
       default:
         entries[Int(c)] = kind.rawValue
+      }
+      if rules.stripAccents, rules.keepsReorderableMark(c, decompose: { decompositions[$0] ?? [$0] }) {
+        entries[Int(c)] |= ScalarTable.reorderFlag
       }
     }
     self.entries = entries

@@ -19,6 +19,8 @@ import WordPiece
     #expect(Goldens.corpusLines.count > 7000)
     let bytes = Goldens.corpusLines.reduce(0) { $0 + $1.utf8.count + 1 }
     #expect(bytes >= 1_000_000)
+    // Few lines are left out of the Google-rules comparison for Unicode-version reasons.
+    #expect(Goldens.corpusLines.filter(Goldens.hasScalarsNewerThanUnicode14).count < 100)
   }
 
   @Test(.enabled(if: TestPaths.shared(CorpusParityTests.uncasedVocabPath) != nil,
@@ -42,14 +44,15 @@ import WordPiece
   func googleUncased() throws {
     let tokenizer = try BertTokenizer(vocabulary: Self.uncasedVocab(), configuration: .googleBERT(lowercase: true))
     let expected = try Goldens.read("google-uncased.golden", base: Goldens.read("hf-uncased.golden"))
-    let (count, report) = Goldens.mismatches(tokenizer, expected)
+    // Lines with Unicode 15.0 scalars are skipped: see `Goldens.hasScalarsNewerThanUnicode14`.
+    let (count, report) = Goldens.mismatches(tokenizer, expected, skipping: Goldens.hasScalarsNewerThanUnicode14)
     #expect(count == 0, "\(count) of \(expected.count) lines differ from google-research/bert rules:\n\(report)")
   }
 
   @Test func googleCased() throws {
     let tokenizer = try BertTokenizer(vocabulary: Self.casedVocab(), configuration: .googleBERT(lowercase: false))
     let expected = try Goldens.read("google-cased.golden", base: Goldens.read("hf-cased.golden"))
-    let (count, report) = Goldens.mismatches(tokenizer, expected)
+    let (count, report) = Goldens.mismatches(tokenizer, expected, skipping: Goldens.hasScalarsNewerThanUnicode14)
     #expect(count == 0, "\(count) of \(expected.count) lines differ from google-research/bert rules:\n\(report)")
   }
 

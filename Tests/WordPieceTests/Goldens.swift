@@ -69,11 +69,23 @@ enum Goldens {
     return rows
   }
 
+  /// Whether `line` holds a scalar assigned in Unicode 15.0: the Google-rules goldens come from
+  /// Python 3.11's `unicodedata` (Unicode 14.0), where such scalars are unassigned, while Glean
+  /// reads Unicode 15.0 from ICU 72; on these lines the two may rightly differ. (Later scalars are
+  /// unassigned for both.)
+  static func hasScalarsNewerThanUnicode14(_ line: String) -> Bool {
+    line.unicodeScalars.contains { s in
+      guard let age = s.properties.age else { return false }
+      return age.major == 15 && age.minor == 0
+    }
+  }
+
   /// Tokenizes every corpus line and lists the lines that differ from `expected` (at most `limit`).
-  static func mismatches(_ tokenizer: BertTokenizer, _ expected: [[Expected]], limit: Int = 8) -> (count: Int, report: String) {
+  static func mismatches(_ tokenizer: BertTokenizer, _ expected: [[Expected]], limit: Int = 8,
+                         skipping skip: (String) -> Bool = { _ in false }) -> (count: Int, report: String) {
     var count = 0
     var report = ""
-    for (k, line) in corpusLines.enumerated() {
+    for (k, line) in corpusLines.enumerated() where !skip(line) {
       let got = tokenizer.tokenize(line).map { Expected(id: $0.id, start: $0.scalarOffsets.lowerBound, end: $0.scalarOffsets.upperBound) }
       if got != expected[k] {
         count += 1

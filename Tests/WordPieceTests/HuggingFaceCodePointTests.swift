@@ -47,7 +47,7 @@ import Testing
     for c in UInt32(0)..<0x110000 where !(0xD800...0xDFFF).contains(c) {
       let (kind, mappedScalars): (ScalarRules.Kind, [UInt32])
       if c < ScalarTable.limit {
-        let entry = tableOfRules.entries[Int(c)]
+        let entry = tableOfRules.entries[Int(c)] & ScalarTable.payloadMask
         let k = ScalarRules.Kind(rawValue: entry & 7)!
         switch k {
         case .replacedWord: (kind, mappedScalars) = (k, [entry >> 3])

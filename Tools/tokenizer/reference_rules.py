@@ -35,6 +35,40 @@ def is_punct(ch):
     return is_ascii_punct(ord(ch)) or unicodedata.category(ch).startswith("P")
 
 
+def nfd_with_alignment(chars):
+    """NFD of a whole word, each output char aligned by position like HF's NormalizedString.
+
+    chars: [(char, source)]. Each char's decomposition: its first scalar consumes the next
+    input char (takes its source), the others are insertions (take the previous input
+    char's source); runs of non-starters are then stably sorted by combining class, and the
+    sources are assigned by position after the sort.
+    """
+    items = []
+    for c, _ in chars:
+        for m, d in enumerate(unicodedata.normalize("NFD", c)):
+            items.append((d, m > 0))
+    # canonical ordering
+    out, run = [], []
+    for it in items + [("\0", False)]:
+        if unicodedata.combining(it[0]):
+            run.append(it)
+        else:
+            out += sorted(run, key=lambda x: unicodedata.combining(x[0]))
+            run = []
+            out.append(it)
+    out.pop()
+    assert "".join(d for d, _ in out) == unicodedata.normalize("NFD", "".join(c for c, _ in chars))
+    result, nxt = [], 0
+    for d, inserted in out:
+        if inserted:
+            src = chars[max(0, nxt - 1)][1]
+        else:
+            src = chars[min(nxt, len(chars) - 1)][1]
+            nxt += 1
+        result.append((d, src))
+    return result
+
+
 def wordpiece(chars, vocab, max_len, unk="[UNK]", prefix="##", length=len):
     """chars: list of (char, source index). Returns [(token, start_source, end_source_inclusive)]."""
     word = "".join(c for c, _ in chars)
@@ -95,11 +129,7 @@ class GoogleBert:
                     n = len(c.lower())
                     mapped += [(x, i) for x in lowered[p:p + n]]
                     p += n
-                stripped = []
-                for c, i in mapped:
-                    for d in unicodedata.normalize("NFD", c):
-                        if unicodedata.category(d) != "Mn":
-                            stripped.append((d, i))
+                stripped = [(d, i) for d, i in nfd_with_alignment(mapped) if unicodedata.category(d) != "Mn"]
                 word = stripped
             # split on punctuation
             piece = []
