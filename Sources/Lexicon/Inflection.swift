@@ -85,7 +85,7 @@ public enum Inflection {
       + endings(["ing", "ed", "er", "est"], to: "", undouble: true)
       + endings(["ing", "ed", "er", "est", "es", "s"], to: "e")
       + endings(["es", "s", "ly", "'s"], to: ""),
-    "fra": rewrite([("aux", "al"), ("eaux", "eau"), ("euse", "eur"), ("euses", "eur"), ("ive", "if"), ("ives", "if"),
+    "fra": rewrite([("aux", "al"), ("eaux", "eau"), ("euse", "eur"), ("euses", "eur"), ("euse", "eux"), ("euses", "eux"), ("ive", "if"), ("ives", "if"),
                     ("ere", "er"), ("eres", "er"), ("elle", "el"), ("elles", "el"), ("enne", "en"), ("ennes", "en"),
                     ("trice", "teur"), ("trices", "teur"), ("eons", "er"), ("cons", "cer"), ("gea", "ger"),
                     ("geais", "ger"), ("geait", "ger"), ("geaient", "ger"), ("geant", "ger")])

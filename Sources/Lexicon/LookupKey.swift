@@ -75,7 +75,8 @@ public enum LookupKey {
       let mapped = isSpace ? " " : (caseSensitive ? scalar : CaseMapping.simpleLowercase(scalar))
       scalars.append(mapped)
     }
-    // dictd ignores leading and trailing spaces (the fra-eng index writes " à" and finds "à").
-    return String(scalars).trimmingCharacters()
+    // No trimming: dictd compares index keys as written, so FreeDict's " ago" is not found by "ago"
+    // (the goldens recorded from dictd confirm it).
+    return String(scalars)
   }
 }
