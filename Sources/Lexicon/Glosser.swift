@@ -1,0 +1,95 @@
+import UnicodeText
+
+/// Glosses a text word by word: ICU word breaks, then each word looked up in the chosen dictionaries with
+/// the fallbacks (exact, folded, inflection, optionally fuzzy), keeping a short first sense.
+///
+/// ```swift
+/// let glosser = Glosser(dictionaries: [frenchEnglish])
+/// for word in try glosser.gloss("Les enfants mangent.") {
+///   print(word.text, word.gloss ?? "?")   // Les the / enfants child / mangent eat
+/// }
+/// ```
+public struct Glosser: Sendable {
+  /// One word of the text and what the dictionaries say about it.
+  public struct Word: Sendable, Equatable {
+    /// The word as it appears in the text.
+    public let text: String
+    /// Its position in the text, in Unicode scalars (code points) from the start.
+    public let scalarRange: Range<Int>
+    /// The short first sense, or nil when no dictionary knows the word.
+    public let gloss: String?
+    /// The headword the gloss came from.
+    public let headword: String?
+    /// The dictionary it came from.
+    public let dictionary: String?
+    /// How the word was matched.
+    public let match: MatchKind?
+  }
+
+  /// The dictionaries, in order of preference.
+  public let dictionaries: [OfflineDictionary]
+  /// Whether to fall back to fuzzy matching for words not found otherwise (slower on large dictionaries).
+  public let fuzzy: Bool
+
+  public init(dictionaries: [OfflineDictionary], fuzzy: Bool = false) {
+    self.dictionaries = dictionaries
+    self.fuzzy = fuzzy
+  }
+
+  /// The words of `text` with their glosses. Numbers are listed with no gloss; punctuation is skipped.
+  ///
+  /// - Throws: `UnicodeTextError` wrapped as `LexiconError.malformed` when ICU cannot segment the text,
+  ///   or a `LexiconError` when a definition cannot be read.
+  public func gloss(_ text: String) throws(LexiconError) -> [Word] {
+    let segments: [WordSegment]
+    do {
+      segments = try WordBreaks.segments(of: text)
+    } catch {
+      throw .malformed(path: "(text)", reason: "ICU word breaking failed: \(error)")
+    }
+    var memo: [String: (String?, String?, String?, MatchKind?)] = [:]
+    var words: [Word] = []
+    for segment in segments where segment.kind.isWord {
+      let word = String(text[segment.range])
+      if segment.kind == .number {
+        words.append(Word(text: word, scalarRange: segment.scalarRange, gloss: nil, headword: nil, dictionary: nil, match: nil))
+        continue
+      }
+      let key = LookupKey.folded(word) + "\u{0}" + word
+      let found: (String?, String?, String?, MatchKind?)
+      if let known = memo[key] {
+        found = known
+      } else {
+        found = try glossOne(word)
+        memo[key] = found
+      }
+      words.append(Word(text: word, scalarRange: segment.scalarRange, gloss: found.0, headword: found.1,
+                        dictionary: found.2, match: found.3))
+    }
+    return words
+  }
+
+  /// (gloss, headword, dictionary, match) for one word; elided forms ("l'école", "dell'acqua") are tried
+  /// whole, then after the apostrophe.
+  private func glossOne(_ word: String) throws(LexiconError) -> (String?, String?, String?, MatchKind?) {
+    var forms = [word]
+    if let apostrophe = word.lastIndex(where: { $0 == "'" || $0 == "\u{2019}" }) {
+      let after = String(word[word.index(after: apostrophe)...])
+      let before = String(word[..<apostrophe])
+      if !after.isEmpty { forms.append(after) }
+      if !before.isEmpty { forms.append(before) }
+    }
+    for form in forms {
+      let entries = try DictionaryLibrary.define(form, in: dictionaries, fuzzy: fuzzy)
+      // Prefer the entry whose first sense carries the fewest domain labels: the commonest sense.
+      let ranked = entries.enumerated().min { a, b in
+        let la = FirstSense.labelCount(of: a.element.definition), lb = FirstSense.labelCount(of: b.element.definition)
+        return la != lb ? la < lb : a.offset < b.offset
+      }
+      if let best = ranked?.element, let sense = FirstSense.of(best.definition) {
+        return (sense, best.headword, best.dictionary, best.match)
+      }
+    }
+    return (nil, nil, nil, nil)
+  }
+}

@@ -1,1 +1,0 @@
-// The Lexicon module. See the module's README section in the repository README.
