@@ -23,10 +23,11 @@ extension Interpreter {
     for (index, tensor) in tensors.enumerated() where tensor.buffer != 0 && !inputSet.contains(index) {
       let bytes = model.bufferBytes(Int(tensor.buffer))
       guard bytes.count > 0 else { continue }
-      if let size = tensor.type.byteSize, bytes.count != size * shapes[index].elementCount {
+      if let size = tensor.type.byteSize, bytes.count < size * shapes[index].elementCount {
         throw .invalidModel("tensor \(index) \"\(tensor.name)\" \(tensor.type) \(shapes[index]) needs \(size * shapes[index].elementCount) bytes; its buffer has \(bytes.count)")
       }
-      constants[index] = bytes
+      let needed = (tensor.type.byteSize ?? 1) * shapes[index].elementCount
+      constants[index] = tensor.type.byteSize == nil ? bytes : UnsafeRawBufferPointer(rebasing: bytes[0..<needed])
     }
 
     // Prepare every node in order; fold nodes whose inputs are all known.

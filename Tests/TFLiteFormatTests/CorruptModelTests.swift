@@ -10,6 +10,8 @@ import Testing
     var file: String
     var expected: String
     var why: String
+    /// LiteRT's verdict when the generator loaded the file ("loads", "rejects: ...").
+    var litert: String?
     var testDescription: String { file }
   }
 
@@ -30,6 +32,18 @@ import Testing
     #expect(Self.manifest.count >= 25)
     let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.folder.path)) ?? []
     #expect(Set(files.filter { $0.hasSuffix(".tflite") }) == Set(Self.manifest.map(\.file)))
+  }
+
+  /// The reference runtime as oracle: whatever LiteRT rejects, Glean rejects too. Glean is stricter only
+  /// where LiteRT does not look (metadata and the zip) and for an unknown options union tag, which
+  /// the FlatBuffers verifier accepts for forward compatibility.
+  @Test func rejectsEverythingLiteRTRejects() {
+    #expect(Self.manifest.allSatisfy { $0.litert != nil })
+    for entry in Self.manifest where entry.litert?.hasPrefix("rejects") == true {
+      #expect(entry.expected != "valid", "\(entry.file): LiteRT \(entry.litert ?? "")")
+    }
+    let stricter = Self.manifest.filter { $0.litert == "loads" && $0.expected != "valid" }.map(\.file)
+    #expect(stricter.allSatisfy { $0.hasPrefix("zip_") || $0.hasPrefix("metadata_") || $0 == "unknown_options_type.tflite" }, "\(stricter)")
   }
 
   @Test(arguments: manifest)

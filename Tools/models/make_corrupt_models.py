@@ -8,7 +8,9 @@ built field by field with flatbuffers.Builder, and its associated files are appe
 stored zip with Python's zipfile, as the TFLite metadata writer does.
 
 Each corrupted file breaks one thing. `manifest.json` lists every file with the
-`ModelFormatError` case the reader must throw (or "valid"), and why. The Swift tests
+`ModelFormatError` case the reader must throw (or "valid"), why, and the verdict of the
+reference runtime (LiteRT's Interpreter, which verifies the flatbuffer and the graph when it
+loads a model; it ignores metadata and the zip). The Swift tests
 (Tests/TFLiteFormatTests/CorruptModelTests.swift) read the manifest.
 
 Usage: python3 Tools/models/make_corrupt_models.py [output-dir]
@@ -22,6 +24,7 @@ import io
 import json
 import os
 import struct
+import subprocess
 import sys
 import zipfile
 
@@ -455,6 +458,28 @@ def large_model(path, layers, width):
     print("wrote %s: %d layers of [%d, %d], %d bytes" % (path, layers, width, width, len(b.Output())))
 
 
+LITERT_PROBE = """
+import sys
+from ai_edge_litert.interpreter import Interpreter
+try:
+    interpreter = Interpreter(model_path=sys.argv[1])
+    interpreter.allocate_tensors()
+    print("loads")
+except Exception as error:
+    print("rejects: " + (str(error).strip().splitlines() or [""])[0][:160])
+"""
+
+
+def litert_verdict(path):
+    """How LiteRT's interpreter takes the file, in a child process so that a crash is a verdict too."""
+    try:
+        result = subprocess.run([sys.executable, "-c", LITERT_PROBE, path], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "hangs"
+    lines = result.stdout.strip().splitlines()
+    return lines[-1] if lines and result.returncode == 0 else "crashes (exit %d)" % result.returncode
+
+
 def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--large-model":
         layers = int(sys.argv[3]) if len(sys.argv) > 3 else 300
@@ -465,7 +490,8 @@ def main():
     for name, (expected, why, data) in sorted(corruptions().items()):
         with open(os.path.join(OUT, name + ".tflite"), "wb") as f:
             f.write(data)
-        manifest.append({"file": name + ".tflite", "expected": expected, "why": why, "bytes": len(data)})
+        manifest.append({"file": name + ".tflite", "expected": expected, "why": why, "bytes": len(data),
+                         "litert": litert_verdict(os.path.join(OUT, name + ".tflite"))})
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
