@@ -19,3 +19,13 @@ public struct Glean: AsyncParsableCommand {
 
   public init() {}
 }
+
+extension Glean {
+  /// Runs the command line: parses `CommandLine.arguments`, runs the chosen subcommand, exits.
+  ///
+  /// The executable calls this rather than `main()`: from another module, `await Glean.main()`
+  /// resolves to ParsableCommand's synchronous `main()`, which refuses asynchronous subcommands.
+  public static func start() async {
+    await (Glean.self as AsyncParsableCommand.Type).main()
+  }
+}

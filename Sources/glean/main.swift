@@ -1,3 +1,3 @@
 import GleanCLI
 
-await Glean.main()
+await Glean.start()
