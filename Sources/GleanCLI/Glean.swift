@@ -7,6 +7,8 @@ public struct Glean: AsyncParsableCommand {
     abstract: "On-device text understanding: tokenize, run TensorFlow Lite text models, look words up offline.",
     version: "0.1.0",
     subcommands: [
+      Ask.self,
+      Eval.self,
       Tokenize.self,
       Vocab.self,
       Inspect.self,

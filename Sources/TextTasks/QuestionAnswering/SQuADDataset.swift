@@ -22,15 +22,29 @@ public struct SQuADDataset: Sendable, Decodable {
     public var context: String
     public var questions: [Question]
     enum CodingKeys: String, CodingKey { case context, questions = "qas" }
+    public init(context: String, questions: [Question]) {
+      self.context = context
+      self.questions = questions
+    }
   }
   public struct Article: Sendable, Decodable {
     public var title: String
     public var paragraphs: [Paragraph]
+    public init(title: String, paragraphs: [Paragraph]) {
+      self.title = title
+      self.paragraphs = paragraphs
+    }
   }
 
   public var version: String
   public var articles: [Article]
   enum CodingKeys: String, CodingKey { case version, articles = "data" }
+
+  /// A dataset from its articles.
+  public init(version: String = "1.1", articles: [Article]) {
+    self.version = version
+    self.articles = articles
+  }
 
   /// Reads a SQuAD JSON file.
   ///

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import TextTasks
+
+/// `glean ask`: answer questions about a text file with the exact words of the file.
+struct Ask: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ask",
+    abstract: "Answer questions about a text file with the exact span of the file that answers.",
+    discussion: """
+      Long files are split into passages; the passages that best match the question (BM25) are read by the \
+      model. With no question, glean reads questions from standard input, one per line, keeping the file loaded.
+
+      Examples:
+        glean ask notes.txt "When was Tesla born?"
+        glean ask --json --top 3 book.txt "Who is the narrator?" "Where does it end?"
+        cat notes.txt | glean ask - "What is due on Friday?"
+      """
+  )
+
+  @Argument(help: "A UTF-8 text file, or - for standard input.")
+  var file: String
+
+  @Argument(help: "Questions to answer (none: read them from standard input, one per line).")
+  var questions: [String] = []
+
+  @Option(help: "How many answers to show per question.")
+  var top: Int = 1
+
+  @Flag(help: "Print one JSON array of answers per question: {text, score, start, end, line, column}, start/end as character (code point) offsets into the file.")
+  var json = false
+
+  @Option(help: "A .tflite model with the BERT question-answering contract (default: \(DefaultModel.relativePath)).")
+  var model: String?
+
+  @Option(help: "A vocab.txt, when the model carries none in its metadata.")
+  var vocab: String?
+
+  @Option(help: "Interpreter threads (default: the cores available).")
+  var threads: Int?
+
+  @Option(help: "'tflite' reproduces the TFLite Task Library's BertQuestionAnswerer exactly (one truncated window, top 5×5 logits, words re-joined with spaces).")
+  var compat: String?
+
+  @Option(help: "How many of the best-matching passages to read.")
+  var passages: Int = 8
+
+  @Flag(help: "Read every passage of the file, not only the best-matching ones.")
+  var exhaustive = false
+
+  @Option(help: "Longest answer, in tokens.")
+  var maxAnswerTokens: Int = 30
+
+  func validate() throws {
+    guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    guard passages >= 1 else { throw ValidationError("--passages must be at least 1") }
+    guard maxAnswerTokens >= 1 else { throw ValidationError("--max-answer-tokens must be at least 1") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    if let compat, compat != "tflite" { throw ValidationError("--compat takes only 'tflite'") }
+    if questions.isEmpty && file == "-" {
+      throw ValidationError("with the file on standard input, give the questions as arguments")
+    }
+  }
+
+  func run() async throws {
+    let input = try TextInput.read(file)
+    input.warnIfReplaced()
+    guard input.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+      throw CLIError("\(file) is empty: there is nothing to answer from")
+    }
+    var options = QuestionAnswerer.Options()
+    options.mode = compat == "tflite" ? .tfliteCompatible : .standard
+    options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+    options.passages = exhaustive ? nil : passages
+    options.maxAnswerTokens = maxAnswerTokens
+    let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.locate()
+    let answerer = try QuestionAnswerer(modelAt: modelURL, vocabulary: vocab.map { URL(fileURLWithPath: $0) }, options: options)
+    let document = try QADocument(text: input.text)
+
+    if questions.isEmpty {
+      let interactive = isatty(STDIN_FILENO) != 0
+      if interactive { printError("\(document.passages.count) passage(s) loaded. Ask a question (Ctrl-D to quit).") }
+      while true {
+        if interactive { FileHandle.standardError.write(Data("? ".utf8)) }
+        guard let line = readLine() else { break }
+        let question = line.trimmingCharacters(in: .whitespaces)
+        if question.isEmpty { continue }
+        do {
+          try await answer(question, answerer: answerer, document: document)
+        } catch let error as QuestionAnsweringError {
+          printError("error: \(error)")
+        }
+      }
+    } else {
+      for question in questions {
+        try await answer(question, answerer: answerer, document: document)
+      }
+    }
+  }
+
+  func answer(_ question: String, answerer: QuestionAnswerer, document: QADocument) async throws {
+    let progress = Progress(enabled: !json || isatty(STDERR_FILENO) != 0)
+    let answers = try await answerer.answer(question, in: document, limit: top, progress: progress.report)
+    progress.finish()
+    if json {
+      let objects = answers.map { a -> [String: Any] in
+        ["text": a.text, "score": a.score, "start": a.scalarRange.lowerBound, "end": a.scalarRange.upperBound,
+         "line": a.location.line, "column": a.location.column]
+      }
+      let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
+      print(String(decoding: data, as: UTF8.self))
+      return
+    }
+    if questions.count > 1 { print("Q: \(question)") }
+    if answers.isEmpty {
+      print("(no answer found)")
+      return
+    }
+    for a in answers {
+      let score = answerer.options.mode == .standard ? String(format: "%.3f", a.score) : String(format: "logit %.3f", a.score)
+      print(a.text)
+      print("  score \(score) · line \(a.location.line), column \(a.location.column) · characters \(a.scalarRange.lowerBound)–\(a.scalarRange.upperBound)")
+    }
+  }
+}
+
+/// A one-line progress report on standard error, shown only when it is a terminal and work takes more than a moment.
+final class Progress: @unchecked Sendable {
+  private let enabled: Bool
+  private let started = Date()
+  private var shown = false
+  private let lock = NSLock()
+
+  init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) != 0 }
+
+  /// Called with (windows read, windows to read).
+  var report: @Sendable (Int, Int) -> Void {
+    { [self] done, total in
+      guard enabled, Date().timeIntervalSince(started) > 0.5 else { return }
+      lock.lock()
+      defer { lock.unlock() }
+      shown = true
+      FileHandle.standardError.write(Data("\rreading \(done)/\(total) windows…".utf8))
+    }
+  }
+
+  func finish() {
+    lock.lock()
+    defer { lock.unlock() }
+    if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+}
