@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import TestSupport
+import TFLiteInterpreter
+import WordPiece
+@testable import TextTasks
+
+/// The reader pipeline on a converter-built fixture (random weights, S = 32; Models/test/README.md).
+/// Answers carry no meaning here; what is checked is how text, windows, spans and offsets fit together.
+@Suite struct QuestionAnswererTests {
+  /// A small vocabulary of our own: the special tokens, ASCII characters as words and pieces, and the test's words.
+  static func vocabulary() throws -> Vocabulary {
+    var tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    for c in "abcdefghijklmnopqrstuvwxyz0123456789.,;:!?'()-" {
+      tokens.append(String(c))
+      tokens.append("##\(c)")
+    }
+    tokens += ["nikola", "tesla", "was", "born", "on", "july", "in", "he", "moved", "to", "the", "united", "states",
+               "when", "where", "who", "what", "paris", "weather", "école", "ecole", "##ing"]
+    return try Vocabulary(tokens: tokens)
+  }
+
+  static func answerer(_ options: QuestionAnswerer.Options = QuestionAnswerer.Options()) throws -> QuestionAnswerer {
+    let model = try Model(contentsOf: TestPaths.models("test/bert_tiny_float.tflite"))
+    return try QuestionAnswerer(model: model, vocabulary: try vocabulary(), options: options)
+  }
+
+  @Test func bindsTheFixtureContract() throws {
+    let answerer = try Self.answerer()
+    #expect(answerer.sequenceLength == 32)
+    #expect(answerer.binding.startLogits != answerer.binding.endLogits)
+  }
+
+  @Test func rejectsAModelWithoutTheContract() throws {
+    let model = try Model(contentsOf: TestPaths.models("test/add_broadcast_both.tflite"))
+    #expect {
+      try QuestionAnswerer(model: model, vocabulary: try Self.vocabulary())
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("expected inputs ids, mask, segment_ids") && text.contains("found inputs [x FLOAT32")
+    }
+  }
+
+  @Test func answersAreExactSpansOfTheDocument() async throws {
+    // Several paragraphs, multi-byte text, and a paragraph longer than one window (S = 32).
+    let text = """
+      Nikola Tesla was born on 10 July 1856 in Smiljan.
+      He moved to the United States in 1884.
+
+      L'école — in Paris — 🎉 the weather was mild; the weather in Paris was mild in spring, then it was cold, \
+      then it was warm, and the weather moved on to the east of the United States in July.
+
+      Who was born in Paris? Nobody in this text.
+      """
+    let document = try QADocument(text: text)
+    #expect(document.passages.count == 3)
+    var options = QuestionAnswerer.Options()
+    options.passages = nil
+    options.stride = 8
+    let answers = try await Self.answerer(options).answer("Where was Tesla born?", in: document, limit: 10)
+    #expect(!answers.isEmpty)
+    let scalars = Array(text.unicodeScalars)
+    for a in answers {
+      #expect(a.text == String(text[a.range]))
+      #expect(a.text == String(String.UnicodeScalarView(scalars[a.scalarRange])))
+      #expect(a.score > 0 && a.score <= 1)
+      let before = scalars[..<a.scalarRange.lowerBound]
+      let line = before.filter { $0 == "\n" }.count + 1
+      let column = before.count - (before.lastIndex(of: "\n").map { $0 + 1 } ?? 0) + 1
+      #expect(a.location == TextLocation(line: line, column: column))
+    }
+    #expect(answers.map(\.score) == answers.map(\.score).sorted(by: >))
+    #expect(Set(answers.map(\.text)).count == answers.count)  // duplicates merged
+    #expect(answers.map(\.score).reduce(0, +) <= 1 + 1e-9)
+  }
+
+  @Test func retrievalLimitsThePassagesRead() async throws {
+    let paragraphs = (0..<20).map { "Paragraph \($0) talks about the weather in july." }
+      + ["Nikola Tesla was born in Smiljan."]
+    let document = try QADocument(text: paragraphs.joined(separator: "\n\n"))
+    #expect(try document.passagesToRead(for: "Where was Tesla born?", limit: 2).first == 20)
+    #expect(try document.passagesToRead(for: "Where was Tesla born?", limit: 2).count == 2)
+    #expect(try document.passagesToRead(for: "Where was Tesla born?", limit: nil).count == 21)
+    var options = QuestionAnswerer.Options()
+    options.passages = 1
+    let answers = try await Self.answerer(options).answer("Where was Tesla born?", in: document, limit: 5)
+    let tesla = try #require(text(of: document, passage: 20))
+    for a in answers { #expect(tesla.contains(a.text)) }
+  }
+
+  @Test func emptyQuestionIsAnError() async throws {
+    let answerer = try Self.answerer()
+    await #expect(throws: QuestionAnsweringError.self) {
+      try await answerer.answer("   ", in: "Some text.")
+    }
+  }
+
+  @Test func cancellationStopsBetweenWindows() async throws {
+    let answerer = try Self.answerer()
+    let document = try QADocument(text: String(repeating: "the weather in paris was mild. ", count: 200))
+    let task = Task { try await answerer.answer("what weather?", in: document) }
+    task.cancel()
+    await #expect(throws: CancellationError.self) { try await task.value }
+  }
+
+  func text(of document: QADocument, passage: Int) -> String? {
+    document.passages.indices.contains(passage) ? String(document.text[document.passages[passage].range]) : nil
+  }
+}
