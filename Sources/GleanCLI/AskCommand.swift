@@ -30,17 +30,7 @@ struct Ask: AsyncParsableCommand {
   @Flag(help: "Print one JSON array of answers per question: {text, score, start, end, line, column}, start/end as character (code point) offsets into the file.")
   var json = false
 
-  @Option(help: "A .tflite model with the BERT question-answering contract (default: \(DefaultModel.relativePath)).")
-  var model: String?
-
-  @Option(help: "A vocab.txt, when the model carries none in its metadata.")
-  var vocab: String?
-
-  @Option(help: "Interpreter threads (default: the cores available).")
-  var threads: Int?
-
-  @Option(help: "'tflite' reproduces the TFLite Task Library's BertQuestionAnswerer exactly (one truncated window, top 5×5 logits, words re-joined with spaces).")
-  var compat: String?
+  @OptionGroup var modelOptions: QAModelOptions
 
   @Option(help: "How many of the best-matching passages to read.")
   var passages: Int = 8
@@ -55,8 +45,6 @@ struct Ask: AsyncParsableCommand {
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
     guard passages >= 1 else { throw ValidationError("--passages must be at least 1") }
     guard maxAnswerTokens >= 1 else { throw ValidationError("--max-answer-tokens must be at least 1") }
-    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    if let compat, compat != "tflite" { throw ValidationError("--compat takes only 'tflite'") }
     if questions.isEmpty && file == "-" {
       throw ValidationError("with the file on standard input, give the questions as arguments")
     }
@@ -68,13 +56,10 @@ struct Ask: AsyncParsableCommand {
     guard input.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
       throw CLIError("\(file) is empty: there is nothing to answer from")
     }
-    var options = QuestionAnswerer.Options()
-    options.mode = compat == "tflite" ? .tfliteCompatible : .standard
-    options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-    options.passages = exhaustive ? nil : passages
-    options.maxAnswerTokens = maxAnswerTokens
-    let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.locate()
-    let answerer = try QuestionAnswerer(modelAt: modelURL, vocabulary: vocab.map { URL(fileURLWithPath: $0) }, options: options)
+    let answerer = try modelOptions.makeAnswerer { options in
+      options.passages = exhaustive ? nil : passages
+      options.maxAnswerTokens = maxAnswerTokens
+    }
     let document = try QADocument(text: input.text)
 
     if questions.isEmpty {
@@ -99,28 +84,31 @@ struct Ask: AsyncParsableCommand {
   }
 
   func answer(_ question: String, answerer: QuestionAnswerer, document: QADocument) async throws {
-    let progress = Progress(enabled: !json || isatty(STDERR_FILENO) != 0)
+    let progress = Progress(enabled: true)
     let answers = try await answerer.answer(question, in: document, limit: top, progress: progress.report)
     progress.finish()
+    print(try render(answers, question: question, mode: answerer.options.mode))
+  }
+
+  /// The answers to one question as the command prints them.
+  func render(_ answers: [QuestionAnswerer.Answer], question: String, mode: QuestionAnswerer.Mode) throws -> String {
     if json {
       let objects = answers.map { a -> [String: Any] in
         ["text": a.text, "score": a.score, "start": a.scalarRange.lowerBound, "end": a.scalarRange.upperBound,
          "line": a.location.line, "column": a.location.column]
       }
       let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
-      print(String(decoding: data, as: UTF8.self))
-      return
+      return String(decoding: data, as: UTF8.self)
     }
-    if questions.count > 1 { print("Q: \(question)") }
-    if answers.isEmpty {
-      print("(no answer found)")
-      return
-    }
+    var lines: [String] = []
+    if questions.count > 1 { lines.append("Q: \(question)") }
+    if answers.isEmpty { lines.append("(no answer found)") }
     for a in answers {
-      let score = answerer.options.mode == .standard ? String(format: "%.3f", a.score) : String(format: "logit %.3f", a.score)
-      print(a.text)
-      print("  score \(score) · line \(a.location.line), column \(a.location.column) · characters \(a.scalarRange.lowerBound)–\(a.scalarRange.upperBound)")
+      let score = mode == .standard ? String(format: "%.3f", a.score) : String(format: "logit %.3f", a.score)
+      lines.append(a.text)
+      lines.append("  score \(score) · line \(a.location.line), column \(a.location.column) · characters \(a.scalarRange.lowerBound)–\(a.scalarRange.upperBound)")
     }
+    return lines.joined(separator: "\n")
   }
 }
 

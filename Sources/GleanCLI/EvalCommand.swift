@@ -26,11 +26,7 @@ extension Eval {
     @Argument(help: "A SQuAD v1.1 JSON file.")
     var data: String
 
-    @Option(help: "A .tflite model with the BERT question-answering contract (default: \(DefaultModel.relativePath)).")
-    var model: String?
-
-    @Option(help: "A vocab.txt, when the model carries none in its metadata.")
-    var vocab: String?
+    @OptionGroup var modelOptions: QAModelOptions
 
     @Option(help: "Answer only the first N questions.")
     var limit: Int?
@@ -44,25 +40,14 @@ extension Eval {
     @Flag(help: "Print {exact_match, f1, count, p50_ms, p95_ms} as JSON.")
     var json = false
 
-    @Option(help: "Interpreter threads (default: the cores available).")
-    var threads: Int?
-
-    @Option(help: "'tflite' reproduces the TFLite Task Library's BertQuestionAnswerer.")
-    var compat: String?
-
     func validate() throws {
       if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-      if let compat, compat != "tflite" { throw ValidationError("--compat takes only 'tflite'") }
     }
 
     func run() async throws {
       let dataset: SQuADDataset
       do { dataset = try SQuADDataset(contentsOf: URL(fileURLWithPath: data)) } catch { throw CLIError("\(error)") }
-      var options = QuestionAnswerer.Options()
-      options.mode = compat == "tflite" ? .tfliteCompatible : .standard
-      options.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-      let modelURL = try model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.locate()
-      let answerer = try QuestionAnswerer(modelAt: modelURL, vocabulary: vocab.map { URL(fileURLWithPath: $0) }, options: options)
+      let answerer = try modelOptions.makeAnswerer()
 
       let total = min(limit ?? .max, dataset.questionCount)
       var answered: [String: String] = [:]

@@ -2,6 +2,10 @@
 public struct TextLocation: Sendable, Equatable, CustomStringConvertible {
   public var line: Int
   public var column: Int
+  public init(line: Int, column: Int) {
+    self.line = line
+    self.column = column
+  }
   public var description: String { "\(line):\(column)" }
 }
 

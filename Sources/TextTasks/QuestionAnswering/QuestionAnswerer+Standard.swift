@@ -11,8 +11,9 @@ extension QuestionAnswerer {
     let length = binding.sequenceLength
     let room = length - questionTokens.count - 3
     guard room >= 1 else { throw QuestionAnsweringError.sequenceTooShort(sequenceLength: length, questionTokens: questionTokens.count) }
-    // Consecutive windows share `stride` tokens; each window advances by at least one token.
-    let step = room - min(max(0, options.stride), room - 1)
+    // Consecutive windows share `stride` tokens, but at most half a window, so that a model with a short
+    // sequence does not read a passage in hundreds of windows one token apart.
+    let step = room - min(max(0, options.stride), room / 2)
     let special = try specialIDs(tokenizer)
     let decoder = SpanDecoder(nBest: options.nBest, maxAnswerTokens: options.maxAnswerTokens)
 

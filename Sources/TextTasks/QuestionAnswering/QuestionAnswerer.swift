@@ -40,7 +40,7 @@ public final class QuestionAnswerer: Sendable {
     public var threads: Int = 1
     /// Most tokens of the question that are kept (BERT's SQuAD setting: 64).
     public var maxQuestionTokens: Int = 64
-    /// Context tokens shared by consecutive windows.
+    /// Context tokens shared by consecutive windows (at most half a window).
     public var stride: Int = 128
     /// Start and end positions considered per window.
     public var nBest: Int = 20
@@ -64,6 +64,14 @@ public final class QuestionAnswerer: Sendable {
     public var range: Range<String.Index>
     /// Line and column where the answer starts.
     public var location: TextLocation
+
+    public init(text: String, score: Double, scalarRange: Range<Int>, range: Range<String.Index>, location: TextLocation) {
+      self.text = text
+      self.score = score
+      self.scalarRange = scalarRange
+      self.range = range
+      self.location = location
+    }
   }
 
   let model: Model
