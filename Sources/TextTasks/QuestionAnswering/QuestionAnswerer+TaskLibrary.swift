@@ -13,10 +13,22 @@ extension QuestionAnswerer {
   ///   start + end logit, and the first 5 returned;
   /// - an answer's text is its original words joined by single spaces.
   func answerCompatible(_ question: String, context: String, document: QADocument, limit: Int) throws -> [Answer] {
-    let maxQueryTokens = 64, predictions = 5, maxAnswerTokens = 32
+    let input = try taskLibraryInput(question: question, context: context)
+    let logits = try run(ids: input.ids, mask: input.mask, segments: input.segmentIDs)
+    return Self.taskLibraryAnswers(startLogits: logits.start, endLogits: logits.end, input: input, limit: limit).map { span in
+      let first = input.words[span.firstWord], last = input.words[span.lastWord]
+      let scalarRange = first.scalars.lowerBound..<last.scalars.upperBound
+      return Answer(text: span.text, score: Double(span.logit), scalarRange: scalarRange,
+                    range: first.range.lowerBound..<last.range.upperBound,
+                    location: document.location(ofScalarOffset: scalarRange.lowerBound))
+    }
+  }
+
+  /// The model inputs the Task Library builds for a question and a context.
+  func taskLibraryInput(question: String, context: String) throws(QuestionAnsweringError) -> TaskLibraryQAInput {
     let words = Self.spaceSeparatedWords(context)
     var queryIDs = compatTokenizer.tokenize(Self.asciiLowercased(question)).map(\.id)
-    if queryIDs.count > maxQueryTokens { queryIDs.removeLast(queryIDs.count - maxQueryTokens) }
+    if queryIDs.count > TaskLibraryQAInput.maxQueryTokens { queryIDs.removeLast(queryIDs.count - TaskLibraryQAInput.maxQueryTokens) }
     var docIDs: [Int] = []
     var tokenWord: [Int] = []
     for (i, word) in words.enumerated() {
@@ -27,7 +39,7 @@ extension QuestionAnswerer {
     }
     let length = binding.sequenceLength
     let maxContext = length - queryIDs.count - 3
-    guard maxContext >= 0 else { throw QuestionAnsweringError.sequenceTooShort(sequenceLength: length, questionTokens: queryIDs.count) }
+    guard maxContext >= 0 else { throw .sequenceTooShort(sequenceLength: length, questionTokens: queryIDs.count) }
     if docIDs.count > maxContext {
       docIDs.removeLast(docIDs.count - maxContext)
       tokenWord.removeLast(tokenWord.count - maxContext)
@@ -35,38 +47,39 @@ extension QuestionAnswerer {
     let special = try specialIDs(compatTokenizer)
     var ids: [Int32] = [special.classification] + queryIDs.map(Int32.init) + [special.separator]
     var segments = [Int32](repeating: 0, count: ids.count)
-    let contextStart = ids.count
+    var positionWord = [Int?](repeating: nil, count: ids.count)
     ids += docIDs.map(Int32.init) + [special.separator]
     segments += [Int32](repeating: 1, count: docIDs.count + 1)
+    positionWord += tokenWord.map { Optional($0) } + [nil]
     var mask = [Int32](repeating: 1, count: ids.count)
     let padding = length - ids.count
     ids += [Int32](repeating: 0, count: padding)
     mask += [Int32](repeating: 0, count: padding)
     segments += [Int32](repeating: 0, count: padding)
+    positionWord += [Int?](repeating: nil, count: padding)
+    let originals = words.map { String(context.unicodeScalars[$0.range]) }
+    return TaskLibraryQAInput(ids: ids, mask: mask, segmentIDs: segments, positionWord: positionWord,
+                              words: words, wordTexts: originals)
+  }
 
-    let logits = try run(ids: ids, mask: mask, segments: segments)
-    func word(atPosition p: Int) -> Int? {
-      let i = p - contextStart
-      return tokenWord.indices.contains(i) ? tokenWord[i] : nil
-    }
-    let starts = SpanDecoder.topIndices(logits.start, count: predictions, limit: length)
-    let ends = SpanDecoder.topIndices(logits.end, count: predictions, limit: length)
-    var spans: [(start: Int, end: Int, logit: Float)] = []
+  /// The Task Library's post-processing of one window's logits.
+  static func taskLibraryAnswers(startLogits: [Float], endLogits: [Float], input: TaskLibraryQAInput, limit: Int) -> [TaskLibrarySpan] {
+    let predictions = TaskLibraryQAInput.predictions
+    let length = min(startLogits.count, endLogits.count, input.positionWord.count)
+    func word(_ p: Int) -> Int? { p < length ? input.positionWord[p] : nil }
+    let starts = SpanDecoder.topIndices(startLogits, count: predictions, limit: length)
+    let ends = SpanDecoder.topIndices(endLogits, count: predictions, limit: length)
+    var spans: [TaskLibrarySpan] = []
     for s in starts {
-      for e in ends where word(atPosition: s) != nil && word(atPosition: e) != nil && e >= s && e - s + 1 <= maxAnswerTokens {
-        spans.append((s, e, logits.start[s] + logits.end[e]))
+      for e in ends {
+        guard let first = word(s), let last = word(e), e >= s, e - s + 1 <= TaskLibraryQAInput.maxAnswerTokens else { continue }
+        let text = input.wordTexts[first...last].joined(separator: " ")
+        spans.append(TaskLibrarySpan(startPosition: s, endPosition: e, firstWord: first, lastWord: last, logit: startLogits[s] + endLogits[e], text: text))
       }
     }
-    // Stable: equal logits keep the order of the loops above.
+    // Stable: equal logits keep the order of the loops above (C++ std::sort leaves it unspecified).
     let ordered = spans.enumerated().sorted { $0.element.logit != $1.element.logit ? $0.element.logit > $1.element.logit : $0.offset < $1.offset }
-    return ordered.prefix(min(predictions, max(0, limit))).compactMap { entry -> Answer? in
-      guard let first = word(atPosition: entry.element.start), let last = word(atPosition: entry.element.end) else { return nil }
-      let scalarRange = words[first].scalars.lowerBound..<words[last].scalars.upperBound
-      let text = words[first...last].map { String(context.unicodeScalars[$0.range]) }.joined(separator: " ")
-      return Answer(text: text, score: Double(entry.element.logit), scalarRange: scalarRange,
-                    range: words[first].range.lowerBound..<words[last].range.upperBound,
-                    location: document.location(ofScalarOffset: scalarRange.lowerBound))
-    }
+    return ordered.prefix(min(predictions, max(0, limit))).map(\.element)
   }
 
   /// The words of `text` between U+0020 spaces (empty words skipped), with their ranges
@@ -101,4 +114,30 @@ extension QuestionAnswerer {
     }
     return String(scalars)
   }
+}
+
+/// The inputs of one Task Library window, and where each position's token came from.
+struct TaskLibraryQAInput: Sendable {
+  static let maxQueryTokens = 64
+  static let predictions = 5
+  static let maxAnswerTokens = 32
+
+  var ids: [Int32]
+  var mask: [Int32]
+  var segmentIDs: [Int32]
+  /// For each position, the context word its token came from (nil: question, special token, padding).
+  var positionWord: [Int?]
+  /// The context's space-separated words and their ranges.
+  var words: [(range: Range<String.Index>, scalars: Range<Int>)]
+  var wordTexts: [String]
+}
+
+/// One answer of the Task Library's post-processing.
+struct TaskLibrarySpan: Sendable, Equatable {
+  var startPosition: Int
+  var endPosition: Int
+  var firstWord: Int
+  var lastWord: Int
+  var logit: Float
+  var text: String
 }
