@@ -1,0 +1,90 @@
+import Synchronization
+import UnicodeText
+
+/// `ScalarRules` computed ahead for every scalar below `ScalarTable.limit`, one `UInt32` each.
+///
+/// An entry is `kind | payload << 3`: for `.replacedWord` the payload is the new scalar, for the
+/// mapped kinds it is an index into `pool`, where a count is followed by that many scalars.
+/// Scalars at or above the limit (planes 3 to 16: rare) are computed on each use.
+/// Tables are built once per set of rules and shared by every tokenizer in the process.
+struct ScalarTable: Sendable {
+  static let limit: UInt32 = 0x30000
+  /// Set on scalars whose decomposition keeps a mark of non-zero combining class (see `renormalizeWord`).
+  static let reorderFlag: UInt32 = 1 << 31
+  static let payloadMask: UInt32 = ~reorderFlag
+
+  let rules: ScalarRules
+  let entries: [UInt32]
+  let pool: [UInt32]
+
+  private static let cache = Mutex<[ScalarRules: ScalarTable]>([:])
+
+  /// The shared table for `rules`, built on first use.
+  static func shared(for rules: ScalarRules) -> ScalarTable {
+    if let table = cache.withLock({ $0[rules] }) { return table }
+    let table = ScalarTable(rules: rules)
+    cache.withLock { $0[rules] = table }
+    return table
+  }
+
+  private init(rules: ScalarRules) {
+    self.rules = rules
+    let decompositions = rules.stripAccents ? ScalarTable.canonicalDecompositions(below: ScalarTable.limit) : [:]
+    var entries = [UInt32](repeating: 0, count: Int(ScalarTable.limit))
+    var pool: [UInt32] = []
+    for c in 0..<ScalarTable.limit {
+      let (kind, mapped) = rules.action(c) { decompositions[$0] ?? [$0] }
+      switch kind {
+      case .replacedWord:
+        entries[Int(c)] = kind.rawValue | mapped[0] << 3
+      case .mappedWord, .mappedIdeograph:
+        entries[Int(c)] = kind.rawValue | UInt32(pool.count) << 3
+        pool.append(UInt32(mapped.count))
+        pool.append(contentsOf: mapped)
+      default:
+        entries[Int(c)] = kind.rawValue
+      }
+      if rules.stripAccents, rules.keepsReorderableMark(c, decompose: { decompositions[$0] ?? [$0] }) {
+        entries[Int(c)] |= ScalarTable.reorderFlag
+      }
+    }
+    self.entries = entries
+    self.pool = pool
+  }
+
+  /// What `c` becomes, for scalars at or above the limit.
+  func slowAction(_ c: UInt32) -> (ScalarRules.Kind, [UInt32]) {
+    rules.action(c) { c in
+      guard let s = Unicode.Scalar(c),
+            let nfd = try? NormalizationForm.nfd.apply(to: String(Character(s))) else { return [c] }
+      return nfd.unicodeScalars.map(\.value)
+    }
+  }
+
+  /// Canonical decompositions (NFD) of the scalars below `limit` that have one, in one ICU call:
+  /// every scalar is followed by U+0001, a starter that keeps canonical reordering from crossing it.
+  static func canonicalDecompositions(below limit: UInt32) -> [UInt32: [UInt32]] {
+    var text = String.UnicodeScalarView()
+    var order: [UInt32] = []
+    for c in 0x80..<limit {
+      guard let s = Unicode.Scalar(c) else { continue }
+      text.append(s)
+      text.append("\u{1}")
+      order.append(c)
+    }
+    guard let nfd = try? NormalizationForm.nfd.apply(to: String(text)) else { return [:] }
+    var result: [UInt32: [UInt32]] = [:]
+    var current: [UInt32] = []
+    var k = 0
+    for s in nfd.unicodeScalars {
+      if s.value == 1 {
+        if k < order.count, current != [order[k]] { result[order[k]] = current }
+        current.removeAll(keepingCapacity: true)
+        k += 1
+      } else {
+        current.append(s.value)
+      }
+    }
+    return result
+  }
+}

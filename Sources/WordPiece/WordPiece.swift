@@ -1,1 +1,0 @@
-// The WordPiece module. See the module's README section in the repository README.
