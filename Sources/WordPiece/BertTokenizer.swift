@@ -65,6 +65,16 @@ public struct BertTokenizer: Sendable {
     return tokens
   }
 
+  /// The words of `text` after normalisation and pre-tokenization (before WordPiece), as UTF-8 bytes.
+  func normalizedWords(_ text: String) -> [[UInt8]] {
+    var text = text
+    var tokens: [Token] = []
+    var state = TokenizerState(tokenizer: self)
+    state.collectedWords = []
+    text.withUTF8 { bytes in state.run(bytes, into: &tokens) }
+    return state.collectedWords ?? []
+  }
+
   /// The ids of `text`'s tokens, without special tokens.
   public func ids(_ text: String) -> [Int] { tokenize(text).map(\.id) }
 }
@@ -84,6 +94,8 @@ struct TokenizerState {
   var wordStartScalar = 0
   /// The current word holds a scalar whose canonical reordering (NFD) can move a kept mark.
   var wordNeedsReordering = false
+  /// When set, words are collected here (normalised UTF-8) instead of being split into pieces.
+  var collectedWords: [[UInt8]]? = nil
 
   init(tokenizer: BertTokenizer) {
     self.tokenizer = tokenizer
@@ -234,6 +246,10 @@ struct TokenizerState {
   mutating func wordPieces(into tokens: inout [Token]) {
     if word.isEmpty { return }
     defer { word.removeAll() }
+    if collectedWords != nil {
+      collectedWords!.append(word.bytes)
+      return
+    }
     let n = word.scalarCount
     let wordLength = countBytes ? word.bytes.count : n
     if wordLength > maxWordLength {
