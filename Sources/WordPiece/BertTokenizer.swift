@@ -56,8 +56,27 @@ public struct BertTokenizer: Sendable {
   ///
   /// Never fails: any string gives tokens (an empty array for empty or all-whitespace text).
   public func tokenize(_ text: String) -> [Token] {
+    let raw = rawTokens(text)
+    // String indices from UTF-8 offsets: O(1) each for native strings, a walk of the deltas otherwise.
+    let utf8 = text.utf8
+    var index = utf8.startIndex
+    var at = 0
+    func position(_ offset: Int) -> String.Index {
+      index = utf8.index(index, offsetBy: offset - at)
+      at = offset
+      return index
+    }
+    return raw.map { t in
+      let start = position(t.utf8Offsets.lowerBound)
+      let end = position(t.utf8Offsets.upperBound)
+      return Token(id: t.id, scalarOffsets: t.scalarOffsets, utf8Offsets: t.utf8Offsets, range: start..<end)
+    }
+  }
+
+  /// Tokens without `String.Index` ranges (what `encode` needs).
+  func rawTokens(_ text: String) -> [RawToken] {
     var text = text
-    var tokens: [Token] = []
+    var tokens: [RawToken] = []
     text.withUTF8 { bytes in
       var state = TokenizerState(tokenizer: self)
       state.run(bytes, into: &tokens)
@@ -68,7 +87,7 @@ public struct BertTokenizer: Sendable {
   /// The words of `text` after normalisation and pre-tokenization (before WordPiece), as UTF-8 bytes.
   func normalizedWords(_ text: String) -> [[UInt8]] {
     var text = text
-    var tokens: [Token] = []
+    var tokens: [RawToken] = []
     var state = TokenizerState(tokenizer: self)
     state.collectedWords = []
     text.withUTF8 { bytes in state.run(bytes, into: &tokens) }
@@ -76,7 +95,7 @@ public struct BertTokenizer: Sendable {
   }
 
   /// The ids of `text`'s tokens, without special tokens.
-  public func ids(_ text: String) -> [Int] { tokenize(text).map(\.id) }
+  public func ids(_ text: String) -> [Int] { rawTokens(text).map(\.id) }
 }
 
 /// The work of one `tokenize` call: a walk over the UTF-8 bytes of the text.
@@ -108,7 +127,7 @@ struct TokenizerState {
     self.longestToken = tokenizer.vocabulary.table.longestToken
   }
 
-  mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
+  mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [RawToken]) {
     tokens.reserveCapacity(bytes.count / 4)
     let specials = tokenizer.textSpecials
     var i = 0
@@ -123,7 +142,7 @@ struct TokenizerState {
         length = 1
         if b0 == 0x5B, !specials.isEmpty, let (special, id) = matchSpecial(specials, bytes, i) {
           endWord(bytes, at: i, scalar: scalarIndex, into: &tokens)
-          tokens.append(Token(id: id, scalarOffsets: scalarIndex..<(scalarIndex + special.count),
+          tokens.append(RawToken(id: id, scalarOffsets: scalarIndex..<(scalarIndex + special.count),
                               utf8Offsets: i..<(i + special.count)))
           i += special.count
           scalarIndex += special.count  // special tokens are ASCII
@@ -202,7 +221,7 @@ struct TokenizerState {
   /// Ends the word whose original text ends at `byte`: WordPiece over it, re-normalised first
   /// when canonical reordering can change it.
   @inline(__always)
-  mutating func endWord(_ bytes: UnsafeBufferPointer<UInt8>, at byte: Int, scalar: Int, into tokens: inout [Token]) {
+  mutating func endWord(_ bytes: UnsafeBufferPointer<UInt8>, at byte: Int, scalar: Int, into tokens: inout [RawToken]) {
     if wordNeedsReordering {
       wordNeedsReordering = false
       renormalizeWord(bytes, from: wordStartByte, scalar: wordStartScalar, to: byte, into: &tokens)
@@ -222,7 +241,7 @@ struct TokenizerState {
   }
 
   mutating func appendMapped(_ mapped: ArraySlice<UInt32>, ideograph: Bool, _ bytes: UnsafeBufferPointer<UInt8>,
-                             source: Int, utf8Start: Int, utf8End: Int, into tokens: inout [Token]) {
+                             source: Int, utf8Start: Int, utf8End: Int, into tokens: inout [RawToken]) {
     var boundary = ideograph
     if ideograph { endWord(bytes, at: utf8Start, scalar: source, into: &tokens) }
     for m in mapped {
@@ -243,7 +262,7 @@ struct TokenizerState {
   }
 
   /// WordPiece over the current word's normalised bytes; tokens appended with original offsets.
-  mutating func wordPieces(into tokens: inout [Token]) {
+  mutating func wordPieces(into tokens: inout [RawToken]) {
     if word.isEmpty { return }
     defer { word.removeAll() }
     if collectedWords != nil {
@@ -278,7 +297,7 @@ struct TokenizerState {
               end -= 1
             }
             guard let id = found else { return false }
-            tokens.append(Token(id: Int(id), scalarOffsets: word.sourceScalar[start]..<(word.sourceScalar[end - 1] + 1),
+            tokens.append(RawToken(id: Int(id), scalarOffsets: word.sourceScalar[start]..<(word.sourceScalar[end - 1] + 1),
                                 utf8Offsets: word.sourceUTF8Start[start]..<word.sourceUTF8End[end - 1]))
             start = end
           }
@@ -292,9 +311,9 @@ struct TokenizerState {
     }
   }
 
-  func unknownToken() -> Token {
+  func unknownToken() -> RawToken {
     let last = word.scalarCount - 1
-    return Token(id: tokenizer.unknownID, scalarOffsets: word.sourceScalar[0]..<(word.sourceScalar[last] + 1),
+    return RawToken(id: tokenizer.unknownID, scalarOffsets: word.sourceScalar[0]..<(word.sourceScalar[last] + 1),
                  utf8Offsets: word.sourceUTF8Start[0]..<word.sourceUTF8End[last])
   }
 

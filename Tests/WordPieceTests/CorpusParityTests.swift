@@ -74,7 +74,7 @@ import WordPiece
     for line in Goldens.corpusLines {
       let scalarIndices = Array(line.unicodeScalars.indices) + [line.endIndex]
       for token in tokenizer.tokenize(line) {
-        let range = token.range(in: line)
+        let range = token.range
         #expect(range.lowerBound == scalarIndices[token.scalarOffsets.lowerBound])
         #expect(range.upperBound == scalarIndices[token.scalarOffsets.upperBound])
         #expect(line.utf8.distance(from: line.startIndex, to: range.lowerBound) == token.utf8Offsets.lowerBound)
