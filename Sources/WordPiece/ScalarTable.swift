@@ -8,6 +8,7 @@ import UnicodeText
 /// Scalars at or above the limit (planes 3 to 16: rare) are computed on each use.
 /// Tables are built once per set of rules and shared by every tokenizer in the process.
 struct ScalarTable: Sendable {
+  typealias Kind = ScalarRules.Kind
   static let limit: UInt32 = 0x30000
   /// Set on scalars whose decomposition keeps a mark of non-zero combining class (see `renormalizeWord`).
   static let reorderFlag: UInt32 = 1 << 31
@@ -33,6 +34,11 @@ struct ScalarTable: Sendable {
     var entries = [UInt32](repeating: 0, count: Int(ScalarTable.limit))
     var pool: [UInt32] = []
     for c in 0..<ScalarTable.limit {
+      // CJK unified ideographs: no decomposition, no case; a word of their own or part of one.
+      if (0x4E00...0x9FFF).contains(c) || (0x20000...0x2A6DF).contains(c) {
+        entries[Int(c)] = rules.splitCJK ? Kind.ideograph.rawValue : Kind.word.rawValue
+        continue
+      }
       let (kind, mapped) = rules.action(c) { decompositions[$0] ?? [$0] }
       switch kind {
       case .replacedWord:
@@ -63,17 +69,36 @@ struct ScalarTable: Sendable {
 
   /// Canonical decompositions (NFD) of the scalars below `limit` that have one, in one ICU call:
   /// every scalar is followed by U+0001, a starter that keeps canonical reordering from crossing it.
+  /// Hangul syllables are decomposed arithmetically (UAX #15) and the CJK unified ideograph
+  /// blocks, which never decompose, are skipped, to keep start-up short.
   static func canonicalDecompositions(below limit: UInt32) -> [UInt32: [UInt32]] {
+    var result: [UInt32: [UInt32]] = [:]
     var text = String.UnicodeScalarView()
     var order: [UInt32] = []
-    for c in 0x80..<limit {
-      guard let s = Unicode.Scalar(c) else { continue }
-      text.append(s)
-      text.append("\u{1}")
-      order.append(c)
+    var c: UInt32 = 0x80
+    while c < limit {
+      if (0x3400...0x4DBF).contains(c) || (0x4E00...0x9FFF).contains(c) || (0x20000...0x2A6DF).contains(c)
+        || (0x2A700...0x2EBEF).contains(c) {
+        c += 1
+        continue
+      }
+      if (0xAC00...0xD7A3).contains(c) {
+        let index = c - 0xAC00
+        let lead: UInt32 = 0x1100 + index / 588
+        let vowel: UInt32 = 0x1161 + (index % 588) / 28
+        let trail = index % 28
+        result[c] = trail == 0 ? [lead, vowel] : [lead, vowel, 0x11A7 + trail]
+        c += 1
+        continue
+      }
+      if let s = Unicode.Scalar(c) {
+        text.append(s)
+        text.append("\u{1}")
+        order.append(c)
+      }
+      c += 1
     }
-    guard let nfd = try? NormalizationForm.nfd.apply(to: String(text)) else { return [:] }
-    var result: [UInt32: [UInt32]] = [:]
+    guard let nfd = try? NormalizationForm.nfd.apply(to: String(text)) else { return result }
     var current: [UInt32] = []
     var k = 0
     for s in nfd.unicodeScalars {
