@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 import UnicodeText
 
 /// `ScalarRules` computed ahead for every scalar below `ScalarTable.limit`, one `UInt32` each.
@@ -18,15 +18,25 @@ struct ScalarTable: Sendable {
   let entries: [UInt32]
   let pool: [UInt32]
 
-  private static let cache = Mutex<[ScalarRules: ScalarTable]>([:])
+  /// Tables already built, by rules. (A lock rather than `Mutex`, which needs macOS 15.)
+  private final class Cache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tables: [ScalarRules: ScalarTable] = [:]
 
-  /// The shared table for `rules`, built on first use.
-  static func shared(for rules: ScalarRules) -> ScalarTable {
-    if let table = cache.withLock({ $0[rules] }) { return table }
-    let table = ScalarTable(rules: rules)
-    cache.withLock { $0[rules] = table }
-    return table
+    func table(for rules: ScalarRules) -> ScalarTable {
+      lock.lock()
+      defer { lock.unlock() }
+      if let table = tables[rules] { return table }
+      let table = ScalarTable(rules: rules)
+      tables[rules] = table
+      return table
+    }
   }
+
+  private static let cache = Cache()
+
+  /// The shared table for `rules`, built on first use (once, even when threads race for it).
+  static func shared(for rules: ScalarRules) -> ScalarTable { cache.table(for: rules) }
 
   private init(rules: ScalarRules) {
     self.rules = rules
