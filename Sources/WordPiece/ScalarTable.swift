@@ -69,12 +69,11 @@ struct ScalarTable: Sendable {
   }
 
   /// What `c` becomes, for scalars at or above the limit.
+  ///
+  /// No scalar at or above U+30000 has a canonical decomposition (the last one is U+2FA1D, in the
+  /// CJK compatibility supplement), so none needs ICU here.
   func slowAction(_ c: UInt32) -> (ScalarRules.Kind, [UInt32]) {
-    rules.action(c) { c in
-      guard let s = Unicode.Scalar(c),
-            let nfd = try? NormalizationForm.nfd.apply(to: String(Character(s))) else { return [c] }
-      return nfd.unicodeScalars.map(\.value)
-    }
+    rules.action(c) { [$0] }
   }
 
   /// Canonical decompositions (NFD) of the scalars below `limit` that have one, in one ICU call:
