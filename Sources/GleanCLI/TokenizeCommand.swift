@@ -127,18 +127,13 @@ struct Tokenize: AsyncParsableCommand {
     }
   }
 
-  /// Lines of a file: split on LF, a trailing CR dropped, no line after a final LF.
+  /// Lines of a file: split on LF (scalar-wise: "\r\n" is one Character), a trailing CR dropped,
+  /// no line after a final LF.
   static func lines(of text: String) -> [String] {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-      line.utf8.last == 0x0D ? String(line.dropLast()) : String(line)
-    }
-    // `split` on Character treats "\r\n" as one Character: split again on the scalar view when needed.
-    if text.unicodeScalars.contains("\r") {
-      lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-        var s = String(String.UnicodeScalarView(line))
-        if s.unicodeScalars.last == "\r" { s.unicodeScalars.removeLast() }
-        return s
-      }
+    var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      var scalars = String.UnicodeScalarView(line)
+      if scalars.last == "\r" { scalars.removeLast() }
+      return String(scalars)
     }
     if lines.last == "" { lines.removeLast() }
     return lines

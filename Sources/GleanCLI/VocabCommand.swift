@@ -32,11 +32,18 @@ struct Vocab: AsyncParsableCommand {
     @Option(help: "Keep at most this many characters in the initial alphabet (the most frequent).")
     var limitAlphabet: Int = 1000
 
-    @Flag(inversion: .prefixedEnableDisable, help: "Lower-case and strip accents (--cased keeps both).")
-    var lowercase = true
+    enum Casing: String, EnumerableFlag {
+      case lowercase, cased
 
-    @Flag(help: "Keep case and accents (the same as --disable-lowercase).")
-    var cased = false
+      static func help(for value: Casing) -> ArgumentHelp? {
+        switch value {
+        case .lowercase: return "Lower-case and strip accents (the default)."
+        case .cased: return "Keep case and accents."
+        }
+      }
+    }
+
+    @Flag var casing: Casing = .lowercase
 
     @Option(help: "Whose normalisation rules to use: hf or google.")
     var mode: String = "hf"
@@ -74,7 +81,7 @@ struct Vocab: AsyncParsableCommand {
 
     /// Reads the files and trains.
     func train() throws -> Vocabulary {
-      let lower = lowercase && !cased
+      let lower = casing == .lowercase
       let configuration: BertTokenizer.Configuration = mode == "google" ? .googleBERT(lowercase: lower) : .huggingFace(lowercase: lower)
       do {
         var trainer = try WordPieceTrainer(vocabularySize: vocabSize, minimumFrequency: minFrequency, limitAlphabet: limitAlphabet,

@@ -15,8 +15,8 @@ extension BertTokenizer {
   /// - Throws: `EncodingError` when `maxLength` leaves no room for text, when the stride is not
   ///   smaller than the room for the truncated text, or when the strategy cannot remove enough tokens.
   public func encode(_ text: String, pair: String? = nil, options: EncodingOptions = EncodingOptions()) throws(EncodingError) -> Encoding {
-    var first = sequence(tokenize(text), index: 0)
-    var second = pair.map { sequence(tokenize($0), index: 1) }
+    var first = sequence(rawTokens(text), index: 0)
+    var second = pair.map { sequence(rawTokens($0), index: 1) }
     if let maxLength = options.maxLength {
       let added = options.addSpecialTokens ? (pair == nil ? 2 : 3) : 0
       guard maxLength >= added else { throw .maxLengthTooSmall(maxLength: maxLength, specialTokens: added) }
@@ -58,7 +58,7 @@ extension BertTokenizer {
       main = try encode(question, pair: context, options: options)
     } catch .sequenceTooShort {
       // The question alone fills the window: nothing of the context fits.
-      let questionLength = tokenize(question).count
+      let questionLength = rawTokens(question).count
       throw .maxLengthTooSmall(maxLength: maxLength, specialTokens: 3 + questionLength)
     }
     let rest = main.overflowing
@@ -67,7 +67,7 @@ extension BertTokenizer {
   }
 
   /// A sequence's tokens as an encoding without special tokens.
-  func sequence(_ tokens: [Token], index: Int) -> Encoding {
+  func sequence(_ tokens: [RawToken], index: Int) -> Encoding {
     var e = Encoding()
     e.ids.reserveCapacity(tokens.count)
     for t in tokens {

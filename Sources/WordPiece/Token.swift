@@ -5,8 +5,10 @@
 /// Python `tokenizers` reports offsets.
 ///
 /// ```swift
-/// let tokens = tokenizer.tokenize("Unaffable!")
-/// tokens.map(\.scalarOffsets)   // [0..<2, 2..<4, 4..<9, 9..<10]: "un", "##aff", "##able", "!"
+/// let text = "Unaffable!"
+/// let tokens = tokenizer.tokenize(text)
+/// tokens.map(\.scalarOffsets)         // [0..<2, 2..<5, 5..<9, 9..<10]: "un", "##aff", "##able", "!"
+/// tokens.map { text[$0.range] }       // ["Un", "aff", "able", "!"]
 /// ```
 public struct Token: Sendable, Hashable {
   /// The token's id in the vocabulary.
@@ -15,12 +17,13 @@ public struct Token: Sendable, Hashable {
   public let scalarOffsets: Range<Int>
   /// The range in UTF-8 bytes of the original text.
   public let utf8Offsets: Range<Int>
+  /// The range in the original string: `text[token.range]` is the text the token came from.
+  public let range: Range<String.Index>
+}
 
-  /// The range in `text`, which must be the string this token came from.
-  public func range(in text: String) -> Range<String.Index> {
-    let utf8 = text.utf8
-    let start = utf8.index(utf8.startIndex, offsetBy: utf8Offsets.lowerBound, limitedBy: utf8.endIndex) ?? utf8.endIndex
-    let end = utf8.index(utf8.startIndex, offsetBy: utf8Offsets.upperBound, limitedBy: utf8.endIndex) ?? utf8.endIndex
-    return start..<max(start, end)
-  }
+/// A token before its `String.Index` range is attached.
+struct RawToken {
+  let id: Int
+  let scalarOffsets: Range<Int>
+  let utf8Offsets: Range<Int>
 }

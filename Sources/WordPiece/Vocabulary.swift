@@ -113,7 +113,9 @@ public struct Vocabulary: Sendable {
       if stop > start, bytes[stop - 1] == 0x0D { stop -= 1 }
       let slice = bytes[start..<stop]
       if slice.contains(0) { throw .binary(line: lineNumber) }
-      guard let line = String(validating: slice, as: UTF8.self) else { throw .invalidUTF8(line: lineNumber) }
+      // Valid UTF-8 decodes to exactly the same bytes; invalid bytes would come back as U+FFFD.
+      let line = String(decoding: slice, as: UTF8.self)
+      guard line.utf8.elementsEqual(slice) else { throw .invalidUTF8(line: lineNumber) }
       lines.append(line)
     }
     for i in bytes.indices where bytes[i] == 0x0A {

@@ -41,3 +41,12 @@ import WordPiece
     }
   }
 }
+
+extension VocabCommandTests {
+  @Test func casingFlags() throws {
+    #expect(try Vocab.Train.parse(["-o", "v.txt", "in.txt"]).casing == .lowercase)
+    #expect(try Vocab.Train.parse(["--cased", "-o", "v.txt", "in.txt"]).casing == .cased)
+    #expect(try Vocab.Train.parse(["--lowercase", "-o", "v.txt", "in.txt"]).casing == .lowercase)
+    #expect(throws: (any Error).self) { try Vocab.Train.parse(["--lowercase", "--cased", "-o", "v.txt", "in.txt"]) }
+  }
+}

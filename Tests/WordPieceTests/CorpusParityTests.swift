@@ -65,3 +65,22 @@ import WordPiece
     #expect(count == 0, "\(count) of \(expected.count) lines differ from the TFLite Task Library rules:\n\(report)")
   }
 }
+
+/// Offsets must let callers quote the original text exactly (the QA task relies on it).
+@Suite struct OffsetReliabilityTests {
+  @Test func stringIndexRangesMatchScalarOffsetsOnEveryLine() throws {
+    let tokenizer = try BertTokenizer(vocabulary: CorpusParityTests.casedVocab(), configuration: .huggingFace(lowercase: true))
+    var checked = 0
+    for line in Goldens.corpusLines {
+      let scalarIndices = Array(line.unicodeScalars.indices) + [line.endIndex]
+      for token in tokenizer.tokenize(line) {
+        let range = token.range
+        #expect(range.lowerBound == scalarIndices[token.scalarOffsets.lowerBound])
+        #expect(range.upperBound == scalarIndices[token.scalarOffsets.upperBound])
+        #expect(line.utf8.distance(from: line.startIndex, to: range.lowerBound) == token.utf8Offsets.lowerBound)
+        checked += 1
+      }
+    }
+    #expect(checked > 100_000)
+  }
+}

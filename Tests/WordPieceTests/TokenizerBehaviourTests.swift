@@ -19,7 +19,7 @@ import WordPiece
     let text = "  héllo,\u{4E2D}wörld "
     let pieces = t.tokenize(text)
     #expect(pieces.map { t.vocabulary.tokens[$0.id] } == ["hello", ",", "\u{4E2D}", "world"])
-    #expect(pieces.map { String(text[$0.range(in: text)]) } == ["héllo", ",", "\u{4E2D}", "wörld"])
+    #expect(pieces.map { String(text[$0.range]) } == ["héllo", ",", "\u{4E2D}", "wörld"])
     #expect(pieces.map(\.scalarOffsets) == [2..<7, 7..<8, 8..<9, 9..<14])
     #expect(pieces.map(\.utf8Offsets) == [2..<8, 8..<9, 9..<12, 12..<18])
   }
@@ -119,5 +119,56 @@ import WordPiece
       return all
     }
     #expect(counts == [7, 7, 7, 7])  // hello , world ! un ##aff ##able
+  }
+}
+
+/// Random input never crashes and always yields offsets inside the text, in order.
+@Suite struct RandomInputTests {
+  /// A small fixed-seed generator (SplitMix64), so failures reproduce.
+  struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+  }
+
+  @Test func randomBytesAndScalars() throws {
+    var rng = SplitMix(state: 42)
+    let marks: [UInt32] = [0x301, 0x302E, 0x1AB0, 0x345, 0x5B7, 0x1D165, 0x20DD]
+    let configs: [BertTokenizer.Configuration] = [.huggingFace(lowercase: true), .huggingFace(lowercase: false),
+                                                  .googleBERT(lowercase: true), .tfliteTaskLibrary]
+    let tokenizers = try configs.map { try TokenizerBehaviourTests.tokenizer($0) }
+    for round in 0..<300 {
+      var text: String
+      if round % 2 == 0 {
+        let bytes = (0..<Int.random(in: 0..<200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        text = String(decoding: bytes, as: UTF8.self)
+      } else {
+        var scalars = String.UnicodeScalarView()
+        for _ in 0..<Int.random(in: 0..<120, using: &rng) {
+          let pick = Int.random(in: 0..<10, using: &rng)
+          let value: UInt32 = pick < 3 ? marks.randomElement(using: &rng)! : pick < 5 ? UInt32.random(in: 0x20..<0x80, using: &rng)
+            : UInt32.random(in: 0..<0x110000, using: &rng)
+          if let s = Unicode.Scalar(value) { scalars.append(s) }
+        }
+        text = String(scalars)
+      }
+      let scalarCount = text.unicodeScalars.count
+      for t in tokenizers {
+        var previousStart = 0
+        for token in t.tokenize(text) {
+          #expect(token.scalarOffsets.lowerBound >= 0 && token.scalarOffsets.upperBound <= scalarCount)
+          #expect(token.scalarOffsets.lowerBound < token.scalarOffsets.upperBound)
+          #expect(token.scalarOffsets.lowerBound >= previousStart || token.scalarOffsets.upperBound > previousStart)
+          previousStart = token.scalarOffsets.lowerBound
+          #expect(t.vocabulary.token(for: token.id) != nil)
+        }
+        _ = try t.encode(text, pair: text, options: EncodingOptions(maxLength: 16, stride: 2, padding: .toMaxLength))
+      }
+    }
   }
 }

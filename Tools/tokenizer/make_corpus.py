@@ -247,7 +247,8 @@ def main():
     # Fixed lines first: edge cases every reader of the goldens can find by line number.
     fixed = ["", " ", "Hello, world!", "hello world", "HELLO WORLD", "unaffable", "\u0130stanbul", "\u00c9cole \u00e9cole e\u0301cole",
              "\u4e2d\u6587 text", "\x00", "\ufffd", "a\u0301", "\u0301a", "\u200d", "ΟΔΟΣ οδος", "don't stop", "$12.50",
-             "naïve café", "x" * 100, "x" * 101, "x" * 200, "x" * 201]
+             "naïve café", "x" * 100, "x" * 101, "x" * 200, "x" * 201,
+             "[CLS] hello [SEP] x[MASK]y [unk] [UNK][PAD]", "[SEP", "İİ ΣΑΣ. ΣΑΣ.Β σς Σ"]
     for line in fixed:
         lines.append(line)
         size += len(line.encode()) + 1

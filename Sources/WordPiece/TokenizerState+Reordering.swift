@@ -11,7 +11,7 @@ extension TokenizerState {
   /// position, as Hugging Face's `NormalizedString::transform` does: a consuming scalar takes the next
   /// original scalar's offsets, an inserted one the previous original scalar's.
   mutating func renormalizeWord(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, scalar: Int, to: Int,
-                                into tokens: inout [Token]) {
+                                into tokens: inout [RawToken]) {
     let rules = tokenizer.table.rules
     struct Source { var start: Int; var end: Int; var scalar: Int }
     // 1. Cleaned (and for Google lower-cased) scalars with their original positions.
