@@ -13,7 +13,7 @@ so that small test models work. Every other constant is the Task Library's.
     from bert_qa_reference import BertTokenizer, LiteRTQuestionAnswerer
     qa = LiteRTQuestionAnswerer("Models/test/qa/qa_bert_s128_float.tflite",
                                 BertTokenizer.from_file("Models/test/qa/vocab-1000.txt"))
-    for answer in qa.answer(context, question):
+    for answer in qa.answer(context, question):   # or: python3 bert_qa_reference.py MODEL VOCAB CONTEXT QUESTION
         print(answer.text, answer.start, answer.end, answer.logit)
 """
 from dataclasses import dataclass, field
@@ -317,3 +317,25 @@ class LiteRTQuestionAnswerer:
         features = preprocess(self.tokenizer, context, question, self.seq_len)
         start, end = self.run(features)
         return postprocess(features, start, end)
+
+
+def main():
+    import argparse
+    parser = argparse.ArgumentParser(description="Answer one question as the Task Library's BertQuestionAnswerer would.")
+    parser.add_argument("model")
+    parser.add_argument("vocab")
+    parser.add_argument("context")
+    parser.add_argument("question")
+    parser.add_argument("--show-inputs", action="store_true", help="print the tokens and ids fed to the model")
+    args = parser.parse_args()
+    answerer = LiteRTQuestionAnswerer(args.model, BertTokenizer.from_file(args.vocab))
+    if args.show_inputs:
+        features = preprocess(answerer.tokenizer, args.context, args.question, answerer.seq_len)
+        print("tokens:", features.tokens)
+        print("ids:   ", features.ids[: len(features.tokens)])
+    for answer in answerer.answer(args.context, args.question):
+        print(f"{float(answer.logit)!r:>22}  [{answer.start}, {answer.end}]  {answer.text!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -83,6 +83,8 @@ CASES = [
     ("long_context_truncated", ORCHARD, "What was the oldest press built from?",
      "context longer than the window: truncated to seq_len - len(query) - 3"),
     ("long_context_early_answer", ORCHARD, "What does the village hold every autumn?", "truncated context"),
+    ("answer_at_truncation_edge", ORCHARD, "What do children collect?",
+     "with qa_mobilebert_s64_float two answers end on the last context position kept after truncation"),
     ("long_question", LIGHTHOUSE, LONG_QUESTION, "more than 64 query subwords: the query is cut to 64"),
     ("very_long_question", ORCHARD, " ".join([LONG_QUESTION] * 2),
      "over 64 query subwords with either vocabulary: cut to 64; with S=64 nothing fits (expected_error)"),

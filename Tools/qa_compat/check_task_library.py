@@ -60,23 +60,14 @@ def fuzz_cases(count, vocab):
              "question": text(0, 90 if rng.random() < 0.2 else 12)} for i in range(count)]
 TASK_LIBRARY_SCRIPT = r'''
 import json, sys
-from tensorflow_lite_support.metadata.python.metadata_writers import metadata_info, metadata_writer
+sys.path.insert(0, sys.argv[3])
+from add_metadata import with_metadata
 from tflite_support.task import text
 
 plan = json.load(open(sys.argv[1]))
 results = {}
 for model in plan["models"]:
-    buffer = bytearray(open(model["plain"], "rb").read())
-    inputs = metadata_info.BertInputTensorsMd(buffer, "ids", "mask", "segment_ids",
-                                              tokenizer_md=metadata_info.BertTokenizerMd(model["vocab"]))
-    outputs = [metadata_info.TensorMd(name=n, tensor_name=n) for n in ("end_logits", "start_logits")]
-    writer = metadata_writer.MetadataWriter.create_from_metadata(
-        buffer, model_metadata=metadata_info.GeneralMd(name="Glean QA check").create_metadata(),
-        input_metadata=inputs.create_input_tesnor_metadata(),
-        output_metadata=[m.create_metadata() for m in outputs],
-        associated_files=inputs.get_tokenizer_associated_files(),
-        input_process_units=inputs.create_input_process_unit_metadata())
-    open(model["with_metadata"], "wb").write(writer.populate())
+    open(model["with_metadata"], "wb").write(with_metadata(open(model["plain"], "rb").read(), model["vocab"]))
     answerer = text.BertQuestionAnswerer.create_from_file(model["with_metadata"])
     answers = {}
     for case in plan["cases"]:
@@ -131,7 +122,7 @@ def main():
     json.dump({"models": plan_models, "cases": plan_cases}, open(plan_path, "w"))
     script_path = os.path.join(WORK, "run_task_library.py")
     open(script_path, "w").write(TASK_LIBRARY_SCRIPT)
-    subprocess.run([args.venv_python, script_path, plan_path, result_path], check=True)
+    subprocess.run([args.venv_python, script_path, plan_path, result_path, HERE], check=True)
     task_library = json.load(open(result_path))
 
     failures, compared, worst = 0, 0, 0.0

@@ -2,10 +2,14 @@
 """Regenerates the QA compat fixtures and goldens (the Task Library's BertQuestionAnswerer, reproduced).
 
     python3 Tools/qa_compat/make_goldens.py            # vocabularies, both models, Corpora/goldens/qa/compat.json
-    python3 Tools/qa_compat/make_goldens.py --goldens-only   # keep the committed vocabularies and model
+    python3 Tools/qa_compat/make_goldens.py --goldens-only   # keep the committed vocabularies and models
+    python3 Tools/qa_compat/make_goldens.py --tflite-support-python /tmp/tfls-venv/bin/python
 
 Writes Models/test/qa/vocab-1000.txt, vocab-2000.txt, qa_bert_s128_float.tflite,
-qa_mobilebert_s64_float.tflite
+qa_mobilebert_s64_float.tflite, qa_bert_s128_float_with_metadata.tflite (Task
+Library metadata, written by tflite-support's writer in its own virtual
+environment: `python3 -m venv /tmp/tfls-venv && /tmp/tfls-venv/bin/pip install
+tflite-support==0.4.4`; without it the committed file is kept, with a warning)
 and Corpora/goldens/qa/compat.json (format: Corpora/goldens/qa/README.md).
 The "teacher_shared" case reads its passage from ../shared/qa (skipped with a
 warning when absent). Seeded and deterministic: a rerun reproduces the same bytes.
@@ -33,6 +37,7 @@ GOLDEN = "Corpora/goldens/qa/compat.json"
 
 MODELS = [
     {"name": "qa_bert_s128_float", "model": f"{QA_DIR}/qa_bert_s128_float.tflite", "vocab": f"{QA_DIR}/vocab-1000.txt",
+     "with_metadata": f"{QA_DIR}/qa_bert_s128_float_with_metadata.tflite",
      "description": "BERT architecture, 2 layers, S=128, H=32, 2 heads, FFN 64, vocab 1000, float32, random weights, "
                     "+1.5 on both logits where segment_ids = 1"},
     {"name": "qa_mobilebert_s64_float", "model": f"{QA_DIR}/qa_mobilebert_s64_float.tflite",
@@ -55,7 +60,20 @@ def case_words():
     return words
 
 
-def build_fixtures():
+def write_metadata_twin(spec, tflite_support_python):
+    """The same model with Task Library metadata and the vocabulary packed in (tflite-support's writer)."""
+    import subprocess
+    destination = os.path.join(ROOT, spec["with_metadata"])
+    if not os.path.exists(tflite_support_python):
+        print(f"warning: {tflite_support_python} not found; keeping the committed {spec['with_metadata']}",
+              file=sys.stderr)
+        return
+    subprocess.run([tflite_support_python, os.path.join(HERE, "add_metadata.py"), os.path.join(ROOT, spec["model"]),
+                    os.path.join(ROOT, spec["vocab"]), destination], check=True)
+    print(f"wrote {spec['with_metadata']} ({os.path.getsize(destination)} bytes)")
+
+
+def build_fixtures(tflite_support_python):
     os.makedirs(os.path.join(ROOT, QA_DIR), exist_ok=True)
     qa_fixtures.write_vocab(os.path.join(ROOT, QA_DIR, "vocab-1000.txt"), qa_fixtures.compose_vocab(1000))
     qa_fixtures.write_vocab(os.path.join(ROOT, QA_DIR, "vocab-2000.txt"),
@@ -65,6 +83,8 @@ def build_fixtures():
         with open(os.path.join(ROOT, spec["model"]), "wb") as handle:
             handle.write(model_bytes)
         print(f"wrote {spec['model']} ({len(model_bytes)} bytes)")
+        if "with_metadata" in spec:
+            write_metadata_twin(spec, tflite_support_python)
     print(f"wrote {QA_DIR}/vocab-1000.txt, {QA_DIR}/vocab-2000.txt")
 
 
@@ -85,8 +105,8 @@ def floats(values):
 
 def decision_margin(features, start, end):
     """The smallest logit gap the answers depend on: top-5 membership of start and end positions
-    (rank 5 vs rank 6) and the order of the kept pairs up to the sixth. Logit noise below half of
-    it cannot change the answers."""
+    (rank 5 vs rank 6) and the order of the kept pairs up to the sixth. Logit noise below a quarter
+    of it cannot change the answers (a pair's sum moves twice as much, a gap between sums four times)."""
     gaps = []
     for logits in (start, end):
         ordered = sorted((float(v) for v in logits), reverse=True)
@@ -157,6 +177,20 @@ def record_case(runners, case, teacher):
     return entry
 
 
+def check_metadata_twin(spec, tokenizer, recorded):
+    """The twin must be the same graph: identical logits on every recorded case."""
+    twin = ref.LiteRTQuestionAnswerer(os.path.join(ROOT, spec["with_metadata"]), tokenizer)
+    for entry in recorded:
+        if "ids" not in entry:
+            continue
+        features = ref.Features(words=[], query_subwords=[], query_subwords_before_truncation=0,
+                                context_subwords=[], context_subwords_before_truncation=0, tokens=[],
+                                ids=entry["ids"], mask=entry["mask"], segment_ids=entry["segment_ids"])
+        start, end = twin.run(features)
+        if floats(start) != entry["start_logits"] or floats(end) != entry["end_logits"]:
+            raise RuntimeError(f"{spec['with_metadata']} differs from {spec['model']} on {entry['id']}")
+
+
 def make_goldens():
     from importlib.metadata import version
     import tflite_tools as tt
@@ -169,10 +203,13 @@ def make_goldens():
         runners = {path: ref.LiteRTQuestionAnswerer(os.path.join(ROOT, spec["model"]), tokenizer, path)
                    for path in ["default"] + OTHER_PATHS}
         recorded = [e for e in (record_case(runners, c, teacher) for c in cases.CASES) if e is not None]
+        if "with_metadata" in spec:
+            check_metadata_twin(spec, tokenizer, recorded)
         counts = [len(e.get("answers", [])) for e in recorded]
         print(f"{spec['name']}: {len(recorded)} cases, answers per case {counts}, "
               f"unstable across LiteRT paths: {[e['id'] for e in recorded if not e.get('stable_across_litert_paths', True)]}")
         models.append({"name": spec["name"], "model": spec["model"], "vocab": spec["vocab"],
+                       **({"with_metadata": spec["with_metadata"]} if "with_metadata" in spec else {}),
                        "seq_len": runners["default"].seq_len, "description": spec["description"],
                        "cases": recorded})
     document = {
@@ -193,10 +230,12 @@ def make_goldens():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--goldens-only", action="store_true", help="keep the committed vocabularies and model")
+    parser.add_argument("--goldens-only", action="store_true", help="keep the committed vocabularies and models")
+    parser.add_argument("--tflite-support-python", default="/tmp/tfls-venv/bin/python",
+                        help="a Python with tflite-support 0.4.4, for the metadata twin")
     args = parser.parse_args()
     if not args.goldens_only:
-        build_fixtures()
+        build_fixtures(args.tflite_support_python)
     make_goldens()
 
 
