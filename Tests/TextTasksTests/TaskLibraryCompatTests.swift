@@ -157,3 +157,27 @@ import WordPiece
     }
   }
 }
+
+/// A model with Task Library metadata needs nothing else: tensors are bound by their metadata names and the
+/// vocabulary comes from the packed zip.
+@Suite struct PackedVocabularyTests {
+  @Test func loadsVocabularyFromMetadata() async throws {
+    let withMetadata = try QuestionAnswerer(modelAt: TestPaths.models("test/qa/qa_bert_s128_float_with_metadata.tflite"))
+    let plain = try QuestionAnswerer(model: try Model(contentsOf: TestPaths.models("test/qa/qa_bert_s128_float.tflite")),
+                                     vocabulary: try Vocabulary(contentsOf: TestPaths.models("test/qa/vocab-1000.txt")))
+    #expect(withMetadata.tokenizer.vocabulary.tokens == plain.tokenizer.vocabulary.tokens)
+    #expect(withMetadata.binding == plain.binding)
+    let context = "The lighthouse on Corran Point was built in 1871 by the engineer Mara Vell."
+    let a = try await withMetadata.answer("Who built the lighthouse?", in: context)
+    let b = try await plain.answer("Who built the lighthouse?", in: context)
+    #expect(a == b)
+  }
+
+  @Test func modelWithoutVocabularyIsAClearError() throws {
+    #expect {
+      try QuestionAnswerer(modelAt: TestPaths.models("test/qa/qa_bert_s128_float.tflite"))
+    } throws: { error in
+      "\(error)".contains("carries no vocabulary") && "\(error)".contains("--vocab")
+    }
+  }
+}
