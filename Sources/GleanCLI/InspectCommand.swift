@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TFLiteFormat
+import TFLiteInterpreter
 
 /// `glean inspect`: Describe a TensorFlow Lite model: inputs, outputs, ops, metadata.
 struct Inspect: AsyncParsableCommand {
@@ -27,10 +28,9 @@ struct Inspect: AsyncParsableCommand {
 
   /// The report for the model at `path`, as text or JSON (ends with a newline).
   ///
-  /// - Parameter arenaBytes: the interpreter's planned arena size for this model.
-  ///   TODO(lead): wire the interpreter here, e.g. `{ try? Interpreter(model: $0).arenaUsedBytes }`;
-  ///   until then it is nil and the report prints "arena: n/a".
-  static func render(path: String, json: Bool, arenaBytes: (ModelFile) -> Int? = { _ in nil }) throws -> String {
+  /// - Parameter arenaBytes: the interpreter's planned arena size for this model; nil prints "arena: n/a"
+  ///   (a model the interpreter cannot prepare, e.g. one with an unsupported op).
+  static func render(path: String, json: Bool, arenaBytes: (ModelFile) -> Int? = plannedArenaBytes) throws -> String {
     let model: ModelFile
     do {
       model = try ModelFile.load(contentsOf: URL(fileURLWithPath: path))
@@ -39,6 +39,14 @@ struct Inspect: AsyncParsableCommand {
     }
     let report = ModelReport(model: model, fileName: URL(fileURLWithPath: path).lastPathComponent, arenaBytes: arenaBytes(model))
     return json ? try report.json() : report.text()
+  }
+}
+
+extension Inspect {
+  /// The arena the interpreter plans for the model's first subgraph, or nil when it cannot prepare the model.
+  static func plannedArenaBytes(_ file: ModelFile) -> Int? {
+    guard let interpreter = try? Interpreter(model: Model(file: file)), (try? interpreter.allocateTensors()) != nil else { return nil }
+    return interpreter.arenaBytes
   }
 }
 
