@@ -28,16 +28,26 @@ public struct TermAnalyzer: Sendable {
 
   /// One word as a term: folded, without accents, stemmed.
   public func normalize(_ word: Substring) throws(UnicodeTextError) -> String {
-    var folded = try CaseMapping.foldCase(String(word))
+    var folded: String
+    if word.utf8.allSatisfy({ $0 < 0x80 }) {
+      // ASCII: full case folding is ASCII lower-casing, and there are no accents to remove.
+      folded = String(decoding: word.utf8.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+      return stemsPlurals ? Self.stemPlural(Self.dropPossessive(folded)) : Self.dropPossessive(folded)
+    }
+    folded = try CaseMapping.foldCase(String(word))
     if !folded.utf8.allSatisfy({ $0 < 0x80 }) {
       let decomposed = try NormalizationForm.nfd.apply(to: folded)
       var kept = String.UnicodeScalarView()
       for s in decomposed.unicodeScalars where GeneralCategory.of(s) != .nonspacingMark { kept.append(s) }
       folded = try NormalizationForm.nfc.apply(to: String(kept))
     }
-    // Possessives: "teacher's" → "teacher".
-    if folded.hasSuffix("'s") || folded.hasSuffix("’s") { folded = String(folded.unicodeScalars.dropLast(2)) }
+    folded = Self.dropPossessive(folded)
     return stemsPlurals ? Self.stemPlural(folded) : folded
+  }
+
+  /// "teacher's" → "teacher".
+  static func dropPossessive(_ word: String) -> String {
+    word.hasSuffix("'s") || word.hasSuffix("’s") ? String(word.unicodeScalars.dropLast(2)) : word
   }
 
   /// Harman's S-stemmer.
