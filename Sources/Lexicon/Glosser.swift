@@ -82,12 +82,14 @@ public struct Glosser: Sendable {
     for form in forms {
       let entries = try DictionaryLibrary.define(form, in: dictionaries, fuzzy: fuzzy)
       // Prefer the entry whose first sense carries the fewest domain labels: the commonest sense.
-      let ranked = entries.enumerated().min { a, b in
-        let la = FirstSense.labelCount(of: a.element.definition), lb = FirstSense.labelCount(of: b.element.definition)
-        return la != lb ? la < lb : a.offset < b.offset
+      var best: (entry: DictionaryEntry, labels: Int)?
+      for entry in entries {
+        let labels = FirstSense.labelCount(of: entry.definition)
+        if labels < (best?.labels ?? Int.max) { best = (entry, labels) }
+        if labels == 0 { break }
       }
-      if let best = ranked?.element, let sense = FirstSense.of(best.definition) {
-        return (sense, best.headword, best.dictionary, best.match)
+      if let best, let sense = FirstSense.of(best.entry.definition) {
+        return (sense, best.entry.headword, best.entry.dictionary, best.entry.match)
       }
     }
     return (nil, nil, nil, nil)

@@ -41,8 +41,9 @@ public enum LookupCache {
     guard fd >= 0 else { throw .cacheUnwritable(path: path, reason: String(cString: strerror(errno))) }
     var written = 0
     let ok = bytes.withUnsafeBytes { buffer -> Bool in
+      guard let base = buffer.baseAddress else { return true }
       while written < buffer.count {
-        let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+        let n = write(fd, base + written, buffer.count - written)
         if n <= 0 { return false }
         written += n
       }
