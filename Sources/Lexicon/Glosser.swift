@@ -31,6 +31,7 @@ public struct Glosser: Sendable {
   /// Whether to fall back to fuzzy matching for words not found otherwise (slower on large dictionaries).
   public let fuzzy: Bool
 
+  /// A glosser over `dictionaries` (in order of preference); `fuzzy` adds the 2-edit fallback.
   public init(dictionaries: [OfflineDictionary], fuzzy: Bool = false) {
     self.dictionaries = dictionaries
     self.fuzzy = fuzzy
