@@ -27,6 +27,13 @@ public enum FirstSense {
     senseLine(of: definition)?.reduce(0) { $0 + ($1 == "[" ? 1 : 0) } ?? Int.max
   }
 
+  /// Whether the entry is for a prefix or a compound part ("nach…", "Haus…", "-heit") rather than a word:
+  /// its headword, the first word of the first line, starts or ends with "…" or "-".
+  public static func isAffixEntry(_ definition: String) -> Bool {
+    let firstWord = definition.prefix { $0 != " " && $0 != "\n" && $0 != "\t" }
+    return firstWord.count > 1 && (firstWord.hasSuffix("…") || firstWord.hasSuffix("-") || firstWord.hasPrefix("…") || firstWord.hasPrefix("-"))
+  }
+
   /// The first line after the headword line that holds a sense. Reads only as far as it needs: FreeDict
   /// entries can run to dozens of example lines.
   static func senseLine(of definition: String) -> Substring? {

@@ -82,12 +82,15 @@ public struct Glosser: Sendable {
     }
     for form in forms {
       let entries = try DictionaryLibrary.define(form, in: dictionaries, fuzzy: fuzzy)
-      // Prefer the entry whose first sense carries the fewest domain labels: the commonest sense.
-      var best: (entry: DictionaryEntry, labels: Int)?
+      // Prefer whole words over affix entries ("nach" over "nach…"), then the entry whose first sense
+      // carries the fewest domain labels: the commoner sense.
+      var best: (entry: DictionaryEntry, score: Int)?
       for entry in entries {
         let labels = FirstSense.labelCount(of: entry.definition)
-        if labels < (best?.labels ?? Int.max) { best = (entry, labels) }
-        if labels == 0 { break }
+        guard labels != Int.max else { continue }
+        let score = labels * 2 + (FirstSense.isAffixEntry(entry.definition) ? 1 : 0)
+        if score < (best?.score ?? Int.max) { best = (entry, score) }
+        if score == 0 { break }
       }
       if let best, let sense = FirstSense.of(best.entry.definition) {
         return (sense, best.entry.headword, best.entry.dictionary, best.entry.match)
