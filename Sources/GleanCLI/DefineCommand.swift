@@ -26,7 +26,8 @@ struct Define: ParsableCommand {
   func run() throws { try execute().emit() }
 
   func execute() throws -> CommandOutput {
-    let dictionaries = try options.open()
+    // Several words touch several chunks of a compressed dictionary: keep room for them.
+    let dictionaries = try options.open(cachedChunks: min(1024, max(32, 4 * words.count)))
     var output = CommandOutput()
     var objects: [String] = []
     var blocks: [String] = []

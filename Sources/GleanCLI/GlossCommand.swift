@@ -41,7 +41,8 @@ struct Gloss: ParsableCommand {
     } else {
       text = input
     }
-    let glosser = Glosser(dictionaries: try options.open(), fuzzy: fuzzy)
+    // A long text touches most of a dictionary: keep up to 1024 inflated chunks (about 60 MiB at most).
+    let glosser = Glosser(dictionaries: try options.open(cachedChunks: 1024), fuzzy: fuzzy)
     let words = try glosser.gloss(text)
     if json {
       let objects = words.map { word in

@@ -22,11 +22,11 @@ extension DefinitionData {
 /// as a gzip inflated into memory; anything else as plain text mapped from disk.
 ///
 /// - Throws: `LexiconError.unreadable`, `.malformed`, `.corruptCompressedData`.
-func openDefinitionData(path: String) throws(LexiconError) -> any DefinitionData {
+func openDefinitionData(path: String, cachedChunks: Int = DictzipData.defaultCachedChunks) throws(LexiconError) -> any DefinitionData {
   let file = try MappedFile(path: path)
   let isGzip = file.count >= 2 && file.buffer[0] == 0x1f && file.buffer[1] == 0x8b
   guard isGzip else { return PlainDefinitionData(file: file) }
-  if let dictzip = try DictzipData(file: file) { return dictzip }
+  if let dictzip = try DictzipData(file: file, cachedChunks: cachedChunks) { return dictzip }
   return InMemoryDefinitionData(bytes: try Inflate.gzipToMemory(file.buffer, path: path), path: path)
 }
 
@@ -62,7 +62,8 @@ struct InMemoryDefinitionData: DefinitionData {
 /// Layout (dictzip(1), RFC 1952): the gzip header; FEXTRA subfield `R` `A` with little-endian
 /// `version`, `chunkLength`, `chunkCount` and `chunkCount` compressed chunk sizes; optional FNAME,
 /// FCOMMENT and FHCRC; then the chunks, each raw deflate ending in a full flush; then a final empty
-/// block and the CRC-32/ISIZE trailer. A few recently inflated chunks are kept in a small cache.
+/// block and the CRC-32/ISIZE trailer. Recently inflated chunks are kept in a cache (least recently used
+/// goes first): a few for single lookups, many for glossing a long text.
 final class DictzipData: DefinitionData {
   let file: MappedFile
   /// Uncompressed bytes per chunk (the last may be shorter).
@@ -70,17 +71,20 @@ final class DictzipData: DefinitionData {
   /// File offset of each chunk, plus one past the last.
   let chunkOffsets: [UInt64]
   let uncompressedSize: UInt64
-  /// Most recently used chunks, newest last.
-  private let cache = Mutex<[(index: Int, bytes: [UInt8])]>([])
+  /// Inflated chunks by index, with the tick of their last use.
+  private let cache = Mutex<(chunks: [Int: (bytes: [UInt8], lastUse: UInt64)], tick: UInt64)>(([:], 0))
   /// How many inflated chunks the cache keeps.
-  static let cachedChunks = 32
+  let cachedChunks: Int
+  /// The default number of cached chunks (dictzip's usual chunk is about 58 KiB inflated).
+  static let defaultCachedChunks = 32
 
   /// Reads the header of `file`; nil when it is gzip without a dictzip chunk table.
   ///
   /// - Throws: `LexiconError.malformed` for a broken header, `.corruptCompressedData` when the chunk
   ///   table does not fit the file or disagrees with the trailer's length.
-  init?(file: MappedFile) throws(LexiconError) {
+  init?(file: MappedFile, cachedChunks: Int = defaultCachedChunks) throws(LexiconError) {
     self.file = file
+    self.cachedChunks = max(1, cachedChunks)
     let b = file.buffer
     let path = file.path
     func u16(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
@@ -179,10 +183,10 @@ final class DictzipData: DefinitionData {
 
   /// The inflated chunk `index`, from the cache when it is there.
   private func chunk(_ index: Int) throws(LexiconError) -> [UInt8] {
-    if let hit = cache.withLock({ chunks -> [UInt8]? in
-      guard let at = chunks.lastIndex(where: { $0.index == index }) else { return nil }
-      let entry = chunks.remove(at: at)
-      chunks.append(entry)
+    if let hit = cache.withLock({ state -> [UInt8]? in
+      guard let entry = state.chunks[index] else { return nil }
+      state.tick += 1
+      state.chunks[index] = (entry.bytes, state.tick)
       return entry.bytes
     }) {
       return hit
@@ -195,9 +199,13 @@ final class DictzipData: DefinitionData {
     let isLast = index == chunkOffsets.count - 2
     let expected = isLast ? Int(uncompressedSize - UInt64(index) * UInt64(chunkLength)) : chunkLength
     let bytes = try Inflate.rawChunk(compressed, expectedCount: expected, path: file.path, chunk: index)
-    cache.withLock { chunks in
-      chunks.append((index, bytes))
-      if chunks.count > Self.cachedChunks { chunks.removeFirst() }
+    let capacity = cachedChunks
+    cache.withLock { state in
+      if state.chunks.count >= capacity, let oldest = state.chunks.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+        state.chunks[oldest] = nil
+      }
+      state.tick += 1
+      state.chunks[index] = (bytes, state.tick)
     }
     return bytes
   }

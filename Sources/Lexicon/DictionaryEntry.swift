@@ -24,6 +24,7 @@ public enum MatchKind: String, Sendable, Codable, Comparable {
     }
   }
 
+  /// Better matches sort first: exact, folded, prefix, glob, inflection, fuzzy.
   public static func < (a: MatchKind, b: MatchKind) -> Bool { a.rank < b.rank }
 }
 
@@ -45,6 +46,7 @@ public struct DictionaryEntry: Sendable, Equatable {
   /// For fuzzy matches, the edit distance; 0 otherwise.
   public let distance: Int
 
+  /// Creates an entry (lookups make them; tests and callers may too).
   public init(dictionary: String, headword: String, definition: String, match: MatchKind, distance: Int = 0) {
     self.dictionary = dictionary
     self.headword = headword

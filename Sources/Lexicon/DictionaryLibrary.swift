@@ -17,6 +17,7 @@ public struct DictionaryLibrary: Sendable {
   /// Every dictionary found, in folder order then file-name order; the first of a name wins.
   public let sources: [DictionarySource]
 
+  /// A library of exactly these dictionaries, in this order.
   public init(sources: [DictionarySource]) { self.sources = sources }
 
   /// The default folders (see the type's documentation).

@@ -74,10 +74,12 @@ public struct DictionarySource: Sendable, Equatable, Hashable {
     return false
   }
 
+  /// Two sources are the same dictionary when they read the same files.
   public static func == (a: DictionarySource, b: DictionarySource) -> Bool {
     a.indexPath == b.indexPath && a.dataPath == b.dataPath
   }
 
+  /// Hashes the files, consistently with `==`.
   public func hash(into hasher: inout Hasher) {
     hasher.combine(indexPath)
     hasher.combine(dataPath)

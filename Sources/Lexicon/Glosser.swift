@@ -31,6 +31,7 @@ public struct Glosser: Sendable {
   /// Whether to fall back to fuzzy matching for words not found otherwise (slower on large dictionaries).
   public let fuzzy: Bool
 
+  /// A glosser over `dictionaries` (in order of preference); `fuzzy` adds the 2-edit fallback.
   public init(dictionaries: [OfflineDictionary], fuzzy: Bool = false) {
     self.dictionaries = dictionaries
     self.fuzzy = fuzzy
@@ -81,13 +82,18 @@ public struct Glosser: Sendable {
     }
     for form in forms {
       let entries = try DictionaryLibrary.define(form, in: dictionaries, fuzzy: fuzzy)
-      // Prefer the entry whose first sense carries the fewest domain labels: the commonest sense.
-      let ranked = entries.enumerated().min { a, b in
-        let la = FirstSense.labelCount(of: a.element.definition), lb = FirstSense.labelCount(of: b.element.definition)
-        return la != lb ? la < lb : a.offset < b.offset
+      // Prefer whole words over affix entries ("nach" over "nach…"), then the entry whose first sense
+      // carries the fewest domain labels: the commoner sense.
+      var best: (entry: DictionaryEntry, score: Int)?
+      for entry in entries {
+        let labels = FirstSense.labelCount(of: entry.definition)
+        guard labels != Int.max else { continue }
+        let score = labels * 2 + (FirstSense.isAffixEntry(entry.definition) ? 1 : 0)
+        if score < (best?.score ?? Int.max) { best = (entry, score) }
+        if score == 0 { break }
       }
-      if let best = ranked?.element, let sense = FirstSense.of(best.definition) {
-        return (sense, best.headword, best.dictionary, best.match)
+      if let best, let sense = FirstSense.of(best.entry.definition) {
+        return (sense, best.entry.headword, best.entry.dictionary, best.entry.match)
       }
     }
     return (nil, nil, nil, nil)

@@ -183,7 +183,10 @@ public enum Inflection {
             "gelesen": ["lesen"], "kann": ["konnen"], "konnte": ["konnen"], "muss": ["mussen"], "musste": ["mussen"],
             "will": ["wollen"], "wollte": ["wollen"], "weiss": ["wissen"], "wusste": ["wissen"], "isst": ["essen"],
             "ass": ["essen"], "gegessen": ["essen"], "spricht": ["sprechen"], "sprach": ["sprechen"],
-            "gesprochen": ["sprechen"], "fuhr": ["fahren"], "fahrt": ["fahren"], "gefahren": ["fahren"]],
+            "gesprochen": ["sprechen"], "fuhr": ["fahren"], "fahrt": ["fahren"], "gefahren": ["fahren"],
+            // contractions of preposition and article
+            "im": ["in"], "ins": ["in"], "am": ["an"], "ans": ["an"], "zum": ["zu"], "zur": ["zu"], "vom": ["von"],
+            "beim": ["bei"]],
     "spa": ["soy": ["ser"], "eres": ["ser"], "es": ["ser"], "somos": ["ser"], "son": ["ser"], "era": ["ser"],
             "fue": ["ser", "ir"], "fui": ["ser", "ir"], "estoy": ["estar"], "esta": ["estar"], "estan": ["estar"],
             "voy": ["ir"], "vas": ["ir"], "va": ["ir"], "vamos": ["ir"], "van": ["ir"], "iba": ["ir"], "he": ["haber"],

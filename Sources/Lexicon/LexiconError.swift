@@ -24,6 +24,7 @@ public enum LexiconError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The lookup cache could not be written (the dictionary still works from memory).
   case cacheUnwritable(path: String, reason: String)
 
+  /// One line for the user, with a hint where one helps.
   public var description: String {
     switch self {
     case .unreadable(let path, let reason):
@@ -56,12 +57,14 @@ public struct IndexWarning: Sendable, Equatable, CustomStringConvertible {
   /// What was wrong.
   public let reason: String
 
+  /// A warning about `path` at `position` (nil when it concerns the whole file).
   public init(path: String, position: Int?, reason: String) {
     self.path = path
     self.position = position
     self.reason = reason
   }
 
+  /// `path:position: reason; entry skipped`.
   public var description: String {
     if let position { return "\(path):\(position): \(reason); entry skipped" }
     return "\(path): \(reason)"

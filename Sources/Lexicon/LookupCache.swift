@@ -3,7 +3,7 @@ import Foundation
 /// Where lookup indexes are cached, and how a cache file is written so that no reader sees half of it.
 ///
 /// The directory is `$XDG_CACHE_HOME/glean` (default `~/.cache/glean`). A cache file is named after the
-/// dictionary and a hash of its index path. It is written to a temporary file in the same directory and
+/// dictionary, a hash of its index path and the cache format version (`freedict-fra-eng-b1c3….v2.glx`). It is written to a temporary file in the same directory and
 /// renamed over the old one (`rename(2)` is atomic), so a second process sees the old file or the new
 /// one, never a mix.
 public enum LookupCache {
@@ -23,7 +23,8 @@ public enum LookupCache {
     let safeName = String(name.unicodeScalars.map { scalar -> Character in
       scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" ? Character(scalar) : "_"
     })
-    return "\(directory)/\(safeName)-\(String(hash, radix: 16)).glx"
+    // The format version is in the name too, so two Glean versions sharing a cache do not rebuild each other's files.
+    return "\(directory)/\(safeName)-\(String(hash, radix: 16)).v\(LookupIndex.formatVersion).glx"
   }
 
   /// Writes `bytes` to `path` through a temporary file and an atomic rename.
@@ -41,8 +42,9 @@ public enum LookupCache {
     guard fd >= 0 else { throw .cacheUnwritable(path: path, reason: String(cString: strerror(errno))) }
     var written = 0
     let ok = bytes.withUnsafeBytes { buffer -> Bool in
+      guard let base = buffer.baseAddress else { return true }
       while written < buffer.count {
-        let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+        let n = write(fd, base + written, buffer.count - written)
         if n <= 0 { return false }
         written += n
       }

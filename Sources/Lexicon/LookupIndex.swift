@@ -7,12 +7,12 @@ import Darwin
 /// A dictionary's headwords sorted by folded key, in a binary file that is memory-mapped and searched
 /// in place. It is built once from the dictionary's own index and cached (see `LookupCache`).
 ///
-/// File layout (little-endian), version 1:
+/// File layout (little-endian), version 2:
 ///
 /// | offset | size | field |
 /// |-------:|-----:|-------|
 /// | 0 | 8 | magic `GLEANLEX` |
-/// | 8 | 4 | format version (1) |
+/// | 8 | 4 | format version (2) |
 /// | 12 | 4 | header size (112) |
 /// | 16 | 4 | flags (`LookupIndex.Flags`) |
 /// | 20 | 4 | record count |
@@ -34,7 +34,7 @@ import Darwin
 /// search reads the file, so a corrupt or truncated cache is reported (and rebuilt), never trusted.
 final class LookupIndex: Sendable {
   static let magic: [UInt8] = Array("GLEANLEX".utf8)
-  static let formatVersion: UInt32 = 1
+  static let formatVersion: UInt32 = 2
   static let headerSize = 112
   static let recordSize = 24
 
@@ -189,7 +189,7 @@ final class LookupIndex: Sendable {
   ///
   /// - Throws: `LexiconError.unreadable`, or `.malformed` for anything wrong with it.
   convenience init(path: String) throws(LexiconError) {
-    try self.init(storage: .mapped(try MappedFile(path: path)), path: path)
+    try self.init(storage: .mapped(try MappedFile(path: path, populate: true)), path: path)
   }
 
   private init(storage: Storage, path: String) throws(LexiconError) {
@@ -351,21 +351,30 @@ func compareBytes(_ a: UnsafeRawBufferPointer, _ aOffset: Int, _ aLength: Int,
   return aLength - bLength
 }
 
-/// A 64-bit checksum over 8-byte words (xor, rotate, multiply: each step is invertible, so any change
-/// to a single word changes the result). Detects corruption; not a cryptographic hash.
+/// A 64-bit checksum over 8-byte words: four independent lanes (so the CPU can overlap them) of
+/// xor, rotate, multiply (each step invertible, so changing any single word changes its lane), combined
+/// at the end. Detects corruption; not a cryptographic hash.
 enum Checksum {
   static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
     let prime: UInt64 = 0x0000_0100_0000_01b3
-    let words = bytes.count / 8
+    var lanes: (UInt64, UInt64, UInt64, UInt64) = (0xcbf2_9ce4_8422_2325, 0x8422_2325_cbf2_9ce4, 0x9e37_79b9_7f4a_7c15, UInt64(bytes.count))
+    @inline(__always) func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+      let x = hash ^ word
+      return (x &<< 29 | x &>> 35) &* prime
+    }
+    let blocks = bytes.count / 32
     var i = 0
-    while i < words {
-      let word = bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-      hash = ((hash ^ word) &<< 29 | (hash ^ word) &>> 35) &* prime
+    while i < blocks {
+      let at = i * 32
+      lanes.0 = mix(lanes.0, bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+      lanes.1 = mix(lanes.1, bytes.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self))
+      lanes.2 = mix(lanes.2, bytes.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self))
+      lanes.3 = mix(lanes.3, bytes.loadUnaligned(fromByteOffset: at + 24, as: UInt64.self))
       i += 1
     }
-    for j in (words * 8)..<bytes.count {
-      hash = (hash ^ UInt64(bytes[j])) &* prime
+    var hash = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3)
+    for j in (blocks * 32)..<bytes.count {
+      hash = mix(hash, UInt64(bytes[j]))
     }
     return hash
   }

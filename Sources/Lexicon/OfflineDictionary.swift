@@ -43,13 +43,16 @@ public final class OfflineDictionary: Sendable {
 
   /// Opens `source`, using or (re)building its lookup index in `cacheDirectory`.
   ///
-  /// - Parameter cacheDirectory: where lookup indexes are cached (`LookupCache.defaultDirectory` by default);
-  ///   nil keeps the index in memory only. An unwritable cache directory is not an error.
+  /// - Parameters:
+  ///   - cacheDirectory: where lookup indexes are cached (`LookupCache.defaultDirectory` by default);
+  ///     nil keeps the index in memory only. An unwritable cache directory is not an error.
+  ///   - cachedChunks: how many inflated dictzip chunks to keep (about 58 KiB each for dictd files);
+  ///     raise it when looking up many words, as a gloss of a long text does.
   /// - Throws: `LexiconError` when a file is missing or unreadable, the dictzip header or checksum is bad,
   ///   or a StarDict `.ifo` disagrees with its `.idx` size.
-  public static func open(_ source: DictionarySource, cacheDirectory: String? = LookupCache.defaultDirectory)
-    throws(LexiconError) -> OfflineDictionary {
-    let data = try openDefinitionData(path: source.dataPath)
+  public static func open(_ source: DictionarySource, cacheDirectory: String? = LookupCache.defaultDirectory,
+                          cachedChunks: Int = 32) throws(LexiconError) -> OfflineDictionary {
+    let data = try openDefinitionData(path: source.dataPath, cachedChunks: cachedChunks)
     var info: StarDictInfo?
     if source.format == .starDict {
       guard let infoPath = source.infoPath else { throw .unreadable(path: source.indexPath, reason: "a StarDict dictionary needs its .ifo") }
@@ -199,6 +202,15 @@ public final class OfflineDictionary: Sendable {
       if !found.isEmpty { return found }
     }
     return []
+  }
+
+  /// How many entries have `word`'s folded key: a lookup that reads no definition text.
+  ///
+  /// ```swift
+  /// dictionary.entryCount(for: "Haus")   // 7 in FreeDict deu-eng
+  /// ```
+  public func entryCount(for word: String) -> Int {
+    index.equalRange(Array(LookupKey.folded(word).utf8)).count
   }
 
   /// Headwords (as written in the index) whose folded key starts with `prefix`, without definitions.

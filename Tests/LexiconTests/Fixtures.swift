@@ -19,8 +19,13 @@ enum Fixtures {
   }
 
   /// A lookup cache folder reused across runs (the cache is validated on every open, so reuse is safe and
-  /// spares rebuilding FreeDict deu-eng's index in debug builds).
-  static let sharedCache = FileManager.default.temporaryDirectory.appendingPathComponent("glean-lexicon-test-cache").path
+  /// spares rebuilding FreeDict deu-eng's index in debug builds). One per checkout, so that checkouts with
+  /// different cache format versions do not keep rebuilding each other's files.
+  static let sharedCache: String = {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in TestPaths.repositoryRoot.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    return FileManager.default.temporaryDirectory.appendingPathComponent("glean-lexicon-test-cache-\(String(hash, radix: 16))").path
+  }()
 
   static func dictd(_ name: String, in folder: String = dictdFolder) -> DictionarySource? {
     DictionarySource.dictd(index: "\(folder)/\(name).index")

@@ -40,6 +40,14 @@ import Testing
     #expect(try dictionary.lookup("Zug").map(\.definition) == ["Zug <n, masc>\ntrain\n"])
   }
 
+  @Test func plainGzipDictWithoutChunkTable() throws {
+    let folder = Fixtures.starDict64Folder.replacingOccurrences(of: "stardict64", with: "dictd-gzip")
+    let source = try #require(DictionarySource.dictd(index: folder + "/glean-deu-eng-gz.index"))
+    #expect(source.dataPath.hasSuffix(".dict.gz"))
+    let dictionary = try OfflineDictionary.open(source, cacheDirectory: cache)
+    #expect(try dictionary.lookup("Haus").map(\.definition) == ["Haus <n, neut>\n1. house\n2. home\n"])
+  }
+
   @Test func synonymsPointToTheirEntry() throws {
     let dictionary = try OfflineDictionary.open(try #require(Fixtures.starDict("glean-fra-eng")), cacheDirectory: cache)
     #expect(try dictionary.lookup("clef").map(\.definition) == ["clé <n, fem>\nkey\n"])

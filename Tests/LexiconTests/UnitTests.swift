@@ -79,6 +79,8 @@ import Testing
     #expect(FirstSense.of("Haus /hˈaʊs/ <neut, n, sg>\n [adm.] establishment <n>, institution <n>\n   Synonyms: {Einrichtung}\n") == "establishment")
     #expect(FirstSense.labelCount(of: "Haus /hˈaʊs/ <neut, n, sg>\n [adm.] establishment <n>\n") == 1)
     #expect(FirstSense.of("Haus\n   Synonyms: {Einrichtung}\n") == nil)
+    #expect(FirstSense.isAffixEntry("nach… /nˈaːx/ <prefix>\npost…\n"))
+    #expect(!FirstSense.isAffixEntry("nach /nˈaːx/ <prp>\nafter\n"))
   }
 }
 

@@ -8,6 +8,7 @@ Glean project and released under CC0. Output (deterministic, so the files can be
   Corpora/dictionary/dictd/glean-XXX-eng.dict.dz    dictzip with a chunk table (2 KiB chunks, so several)
   Corpora/dictionary/stardict/glean-XXX-eng/        .ifo, .idx (32-bit offsets), .syn, .dict.dz
   Corpora/dictionary/fixtures/stardict64/           German-English as StarDict 3.0.0: 64-bit offsets, .idx.gz, plain .dict
+  Corpora/dictionary/fixtures/dictd-gzip/           German-English as dictd with a plain gzip .dict.gz (no chunk table)
 
 The formats follow dictd's dictfmt(1)/dictzip(1) and StarDict's doc/StarDictFileFormat. Nothing here is
 needed at run time or by `swift test`; rerun it after editing a word list:
@@ -91,7 +92,7 @@ def write(path, data):
         f.write(data)
 
 
-def make_dictd(name, title, entries):
+def make_dictd(name, title, entries, folder=None, plain_gzip=False):
     specials = [
         ("00-database-short", f"{title}\n"),
         ("00-database-info", f"{title}\n\nWritten for the Glean project; released under CC0 1.0.\n"
@@ -107,8 +108,12 @@ def make_dictd(name, title, entries):
         data.write(raw)
     index.sort(key=lambda e: (e[0], e[1]))
     lines = "".join(f"{k}\t{b64(o)}\t{b64(n)}\n" for k, o, n in index)
-    write(os.path.join(OUT, "dictd", name + ".index"), lines.encode("utf-8"))
-    write(os.path.join(OUT, "dictd", name + ".dict.dz"), dictzip(data.getvalue()))
+    folder = folder or os.path.join(OUT, "dictd")
+    write(os.path.join(folder, name + ".index"), lines.encode("utf-8"))
+    if plain_gzip:
+        write(os.path.join(folder, name + ".dict.gz"), gzip.compress(data.getvalue(), mtime=0))
+    else:
+        write(os.path.join(folder, name + ".dict.dz"), dictzip(data.getvalue()))
 
 
 def stardict_order(word):
@@ -165,6 +170,7 @@ def main():
         if name == "glean-deu-eng":
             make_stardict(name + "-64", title + " (64-bit offsets)", entries, synonyms,
                           os.path.join(OUT, "fixtures", "stardict64"), offset_bits=64, gzip_index=True, compress=False)
+            make_dictd(name + "-gz", title, entries, folder=os.path.join(OUT, "fixtures", "dictd-gzip"), plain_gzip=True)
         print(f"{name}: {len(entries)} entries")
 
 
