@@ -6,17 +6,6 @@ import Testing
 /// Seeded random damage to valid models: the reader must only throw or succeed, never crash
 /// or read outside the file (run under `--sanitize=address` to check the latter).
 @Suite struct RandomCorruptionTests {
-  /// SplitMix64: a small deterministic generator, so a failure can be replayed from its seed.
-  struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   /// One random mutation: flip bits, overwrite with an extreme value, or truncate.
   static func mutate(_ bytes: inout [UInt8], in region: Range<Int>, using random: inout SplitMix64) {
@@ -54,7 +43,7 @@ import Testing
 
   @Test func seedModelSurvivesThousandsOfMutations() throws {
     let seed = Array(try Data(contentsOf: TestPaths.models("test/corrupt/valid_base.tflite")))
-    var random = SplitMix64(state: 20_261_121)
+    var random = SplitMix64(seed: 20_261_121)
     var loaded = 0
     let iterations = 5000
     for _ in 0..<iterations {
@@ -77,7 +66,7 @@ import Testing
     let original = try ModelFile(bytes: seed)
     let metadataBuffer = try #require(original.metadataEntries.first { $0.name == "TFLITE_METADATA" }).buffer
     let regions = [0..<4096, original.bufferByteRange(Int(metadataBuffer)), (seed.count - 256)..<seed.count]
-    var random = SplitMix64(state: 7)
+    var random = SplitMix64(seed: 7)
     for iteration in 0..<600 {
       var bytes = seed
       let region = regions[iteration % regions.count]

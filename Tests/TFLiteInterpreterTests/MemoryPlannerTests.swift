@@ -5,17 +5,6 @@ import TestSupport
 
 @Suite("Memory planner")
 struct MemoryPlannerTests {
-  /// A small deterministic generator (SplitMix64) so failures reproduce.
-  struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   @Test("buffers with disjoint lifetimes share memory; overlapping ones never do")
   func simple() {
@@ -47,7 +36,7 @@ struct MemoryPlannerTests {
 
   @Test("random lifetimes: no two simultaneously live buffers overlap, and the arena is at most the sum", arguments: 0..<20)
   func random(seed: Int) {
-    var rng = SeededGenerator(state: UInt64(seed))
+    var rng = SplitMix64(seed: UInt64(seed))
     let count = Int.random(in: 1...60, using: &rng)
     let requests = (0..<count).map { _ -> MemoryPlanner.Request in
       let first = Int.random(in: 0..<40, using: &rng)

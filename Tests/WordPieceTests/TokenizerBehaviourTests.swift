@@ -124,20 +124,9 @@ import WordPiece
 
 /// Random input never crashes and always yields offsets inside the text, in order.
 @Suite struct RandomInputTests {
-  /// A small fixed-seed generator (SplitMix64), so failures reproduce.
-  struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
 
   @Test func randomBytesAndScalars() throws {
-    var rng = SplitMix(state: 42)
+    var rng = SplitMix64(seed: 42)
     let marks: [UInt32] = [0x301, 0x302E, 0x1AB0, 0x345, 0x5B7, 0x1D165, 0x20DD]
     let configs: [BertTokenizer.Configuration] = [.huggingFace(lowercase: true), .huggingFace(lowercase: false),
                                                   .googleBERT(lowercase: true), .tfliteTaskLibrary]
