@@ -20,6 +20,20 @@ public enum BuiltinKernels {
     }
   }
 
+  /// The kernels of a kernel set: `.optimized` or `.reference`.
+  public static func table(_ kernels: KernelSet) -> [BuiltinOperator: Entry] {
+    kernels == .optimized ? optimized : reference
+  }
+
+  /// Every builtin, with the optimised kernel where Glean has one (FULLY_CONNECTED, BATCH_MATMUL)
+  /// and the reference kernel otherwise. Same versions as `reference`.
+  public static let optimized: [BuiltinOperator: Entry] = {
+    var table = reference
+    table[.fullyConnected] = Entry(Optimized.FullyConnected(), maxVersion: 13)
+    table[.batchMatmul] = Entry(Optimized.BatchMatMul(), maxVersion: 4)
+    return table
+  }()
+
   /// Every builtin with a reference kernel.
   public static let reference: [BuiltinOperator: Entry] = [
     .add: Entry(Reference.add, maxVersion: 5),
