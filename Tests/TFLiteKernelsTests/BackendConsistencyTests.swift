@@ -168,6 +168,68 @@ struct BackendConsistencyTests {
     #expect(identical)
   }
 
+  /// (left shape, right shape): full, row, column and scalar broadcasts, and shapes left to the reference.
+  static let binaryCases: [([Int], [Int])] = [
+    ([2, 3, 5], [2, 3, 5]), ([2, 3, 5], [5]), ([2, 3, 5], [1, 1, 5]), ([2, 3, 5], [2, 3, 1]), ([2, 3, 5], [1]),
+    ([5], [2, 3, 5]), ([2, 3, 1], [2, 3, 5]), ([4, 1, 5], [3, 5]), ([37], [37]), ([1, 384, 128], [128]), ([3, 1], [1, 4]),
+  ]
+
+  @Test("float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE are bit-identical over every broadcast pattern")
+  func floatBinary() throws {
+    var rng = SeededGenerator(seed: 6)
+    let kernels: [(Optimized.FloatBinary, BinaryElementwiseKernel, BuiltinOptions)] = [
+      (.add, Reference.add, .add(ArithmeticOptions(fusedActivation: .relu))), (.sub, Reference.sub, .sub(ArithmeticOptions())),
+      (.mul, Reference.mul, .mul(.none)), (.div, Reference.div, .div(.relu6)), (.squaredDifference, Reference.squaredDifference, .none),
+    ]
+    for (optimized, reference, options) in kernels {
+      for (l, r) in Self.binaryCases {
+        let inputs: [TestTensor?] = [.floats(l, rng.floats(l.reduce(1, *), in: -3...3)), .floats(r, rng.floats(r.reduce(1, *), in: 0.5...3))]
+        let expected = try runKernel(reference, options: options, inputs: inputs, outputTypes: [.float32])[0]
+        try onEveryPath { path in
+          let out = try runKernel(optimized, options: options, inputs: inputs, outputTypes: [.float32])[0]
+          let identical = out.shape == expected.shape && out.bytes == expected.bytes
+          #expect(identical, "\(l) and \(r), \(path): differs by \(Tolerance.maxScaledError(out.floats, expected.floats))")
+        }
+      }
+    }
+  }
+
+  @Test("SOFTMAX within 1e-6 of the reference: row lengths around the 8-wide vectors, beta, large and tiny logits")
+  func softmax() throws {
+    var rng = SeededGenerator(seed: 7)
+    for (shape, beta, spread) in [([3, 1], Float(1), Float(1)), ([2, 7], 1, 5), ([4, 8], 0.5, 5), ([3, 17], 1, 30), ([2, 4, 384], 1, 10),
+                                  ([1, 2, 100], 2, 100), ([5, 33], 1, 0)] as [([Int], Float, Float)] {
+      let inputs: [TestTensor?] = [.floats(shape, rng.floats(shape.reduce(1, *), in: -spread...spread))]
+      let options: BuiltinOptions = .softmax(SoftmaxOptions(beta: beta))
+      let expected = try runKernel(Reference.Softmax(), options: options, inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        for pool in pools {
+          let out = try runKernel(Optimized.Softmax(), options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+          let error = Tolerance.maxScaledError(out.floats, expected.floats)
+          #expect(out.shape == expected.shape && error <= 1e-6, "\(shape) beta \(beta) \(path): \(error)")
+        }
+      }
+    }
+  }
+
+  @Test("GELU, exact and tanh-approximate, within 1e-6 · max(1, |x|) of the reference", arguments: [false, true])
+  func gelu(approximate: Bool) throws {
+    var rng = SeededGenerator(seed: 8)
+    var x = rng.floats(20_000, in: -12...12) + [0, -0.0, 1e-30, -1e-30, 100, -100, 3, -3, 0.5, -0.5, 1e-4]
+    x += rng.floats(1_003, in: -1...1)
+    let inputs: [TestTensor?] = [.floats([x.count], x)]
+    let options: BuiltinOptions = .gelu(GeluOptions(approximate: approximate))
+    let expected = try runKernel(Reference.Gelu(), options: options, inputs: inputs, outputTypes: [.float32])[0].floats
+    try onEveryPath { path in
+      for pool in pools {
+        let out = try runKernel(Optimized.Gelu(), options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0].floats
+        var worst: Float = 0
+        for i in x.indices { worst = max(worst, abs(out[i] - expected[i]) / max(1, abs(x[i]))) }
+        #expect(worst <= 1e-6, "\(path) threads \(pool.threads): \(worst)")
+      }
+    }
+  }
+
   @Test("malformed nodes are refused by the optimised kernels as by the reference")
   func refusals() {
     #expect(throws: KernelError.self) {

@@ -68,6 +68,24 @@ void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const 
                  const int32_t *zero_points, const int8_t *packed_w, const int32_t *column_sums,
                  const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy);
 
+// MARK: Element-wise float arithmetic
+
+/// The binary operators of glean_binary_f32.
+enum { GLEAN_BINARY_ADD = 0, GLEAN_BINARY_SUB = 1, GLEAN_BINARY_MUL = 2, GLEAN_BINARY_DIV = 3, GLEAN_BINARY_SQUARED_DIFFERENCE = 4 };
+/// y[i, j] = a[i·a_row + j·a_col] op b[i·b_row + j·b_col] for a rows × cols output (row-major).
+/// Strides of 0 broadcast. Each element is one IEEE operation, as in the reference kernels.
+void glean_binary_f32(int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
+                      ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols);
+
+// MARK: Softmax and GELU
+
+/// y = softmax(beta · x) along rows of length depth: exp(beta·(x − max)) / Σ. The exponential is a
+/// polynomial within 2 ulp of expf; sums run in 8 interleaved partial sums (AVX2) or in order.
+void glean_softmax_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth, float beta);
+/// y = x·Φ(x): exact (erf) or approximate (tanh) GELU, through polynomial erfc / exp (absolute
+/// error below 1e-6 · max(1, |x|)).
+void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate);
+
 #ifdef __cplusplus
 }
 #endif
