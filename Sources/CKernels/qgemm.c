@@ -55,8 +55,28 @@ static void qtile_portable(int pairs, const int16_t *const a[QMR], const int8_t 
 }
 
 #if defined(__x86_64__)
+/// Rescales one row of 16 int32 dots to floats, as the scalar epilogue does, operation for operation.
 __attribute__((target("avx2")))
-static void qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR]) {
+static inline void rescale_row_avx2(__m256i d0, __m256i d1, const int32_t *sums, int32_t zp, float row_scale,
+                                    const float *weight_scales, const float *bias, float *out) {
+  if (sums) {
+    __m256i z = _mm256_set1_epi32(zp);
+    d0 = _mm256_sub_epi32(d0, _mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)sums), z));
+    d1 = _mm256_sub_epi32(d1, _mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)(sums + 8)), z));
+  }
+  __m256 rs = _mm256_set1_ps(row_scale);
+  __m256 s0 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales)), s1 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + 8));
+  __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+  _mm256_storeu_ps(out, _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0)));
+  _mm256_storeu_ps(out + 8, _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1)));
+}
+
+/// The AVX2 tile. When whole (QMR rows, QNR columns) it rescales and writes y itself and returns 1;
+/// otherwise it leaves the int32 dots in `tile`.
+__attribute__((target("avx2")))
+static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR],
+                      int rows, int width, const int32_t *sums, const int32_t *zps, const float *row_scales,
+                      const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy) {
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const int16_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
   const int8_t *bp = panel;
@@ -75,10 +95,18 @@ static void qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *pan
     memcpy(&pair, a3 + 2 * pp, 4); x = _mm256_set1_epi32(pair);
     c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(x, b0)); c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(x, b1));
   }
+  if (rows == QMR && width == QNR) {
+    rescale_row_avx2(c00, c01, sums, zps ? zps[0] : 0, row_scales[0], weight_scales, bias, y);
+    rescale_row_avx2(c10, c11, sums, zps ? zps[1] : 0, row_scales[1], weight_scales, bias, y + ldy);
+    rescale_row_avx2(c20, c21, sums, zps ? zps[2] : 0, row_scales[2], weight_scales, bias, y + 2 * ldy);
+    rescale_row_avx2(c30, c31, sums, zps ? zps[3] : 0, row_scales[3], weight_scales, bias, y + 3 * ldy);
+    return 1;
+  }
   _mm256_storeu_si256((__m256i *)tile[0], c00); _mm256_storeu_si256((__m256i *)(tile[0] + 8), c01);
   _mm256_storeu_si256((__m256i *)tile[1], c10); _mm256_storeu_si256((__m256i *)(tile[1] + 8), c11);
   _mm256_storeu_si256((__m256i *)tile[2], c20); _mm256_storeu_si256((__m256i *)(tile[2] + 8), c21);
   _mm256_storeu_si256((__m256i *)tile[3], c30); _mm256_storeu_si256((__m256i *)(tile[3] + 8), c31);
+  return 0;
 }
 #endif
 
@@ -113,8 +141,11 @@ static void qgemm_task(void *context, int task) {
       const int16_t *a[QMR];
       for (int r = 0; r < QMR; r++) a[r] = job->q + (size_t)(i + (r < rows ? r : 0)) * stride;
 #if defined(__x86_64__)
-      if (job->avx2) qtile_avx2(pairs, a, pw, tile);
-      else
+      if (job->avx2) {
+        if (qtile_avx2(pairs, a, pw, tile, rows, width, job->column_sums ? job->column_sums + j0 : NULL,
+                       job->zero_points ? job->zero_points + i : NULL, job->row_scales + i, job->weight_scales + j0,
+                       job->bias ? job->bias + j0 : NULL, job->y + (ptrdiff_t)i * job->ldy + j0, job->ldy)) continue;
+      } else
 #endif
         qtile_portable(pairs, a, pw, tile);
       for (int r = 0; r < rows; r++) {

@@ -52,8 +52,11 @@ static void tile_portable(int k, const float *const a[MR], ptrdiff_t stride_k, c
 }
 
 #if defined(__x86_64__)
+/// The AVX2 tile: accumulates in registers, then writes C directly (bias added) when the tile is
+/// whole, through `tile` otherwise. Returns 1 when it wrote C.
 __attribute__((target("avx2,fma")))
-static void tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR]) {
+static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
+                     float *c, ptrdiff_t ldc, const float *bias, int rows, int width) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
@@ -70,12 +73,28 @@ static void tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const
     x = _mm256_broadcast_ss(a5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
     a0 += stride_k; a1 += stride_k; a2 += stride_k; a3 += stride_k; a4 += stride_k; a5 += stride_k;
   }
+  if (rows == MR && width == NR) {
+    if (bias) {
+      __m256 bias0 = _mm256_loadu_ps(bias), bias1 = _mm256_loadu_ps(bias + 8);
+      c00 = _mm256_add_ps(bias0, c00); c01 = _mm256_add_ps(bias1, c01); c10 = _mm256_add_ps(bias0, c10); c11 = _mm256_add_ps(bias1, c11);
+      c20 = _mm256_add_ps(bias0, c20); c21 = _mm256_add_ps(bias1, c21); c30 = _mm256_add_ps(bias0, c30); c31 = _mm256_add_ps(bias1, c31);
+      c40 = _mm256_add_ps(bias0, c40); c41 = _mm256_add_ps(bias1, c41); c50 = _mm256_add_ps(bias0, c50); c51 = _mm256_add_ps(bias1, c51);
+    }
+    _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01); c += ldc;
+    _mm256_storeu_ps(c, c10); _mm256_storeu_ps(c + 8, c11); c += ldc;
+    _mm256_storeu_ps(c, c20); _mm256_storeu_ps(c + 8, c21); c += ldc;
+    _mm256_storeu_ps(c, c30); _mm256_storeu_ps(c + 8, c31); c += ldc;
+    _mm256_storeu_ps(c, c40); _mm256_storeu_ps(c + 8, c41); c += ldc;
+    _mm256_storeu_ps(c, c50); _mm256_storeu_ps(c + 8, c51);
+    return 1;
+  }
   _mm256_storeu_ps(tile[0], c00); _mm256_storeu_ps(tile[0] + 8, c01);
   _mm256_storeu_ps(tile[1], c10); _mm256_storeu_ps(tile[1] + 8, c11);
   _mm256_storeu_ps(tile[2], c20); _mm256_storeu_ps(tile[2] + 8, c21);
   _mm256_storeu_ps(tile[3], c30); _mm256_storeu_ps(tile[3] + 8, c31);
   _mm256_storeu_ps(tile[4], c40); _mm256_storeu_ps(tile[4] + 8, c41);
   _mm256_storeu_ps(tile[5], c50); _mm256_storeu_ps(tile[5] + 8, c51);
+  return 0;
 }
 #endif
 
@@ -105,9 +124,12 @@ static void sgemm_task(void *context, int task) {
       int rows = i_end - i < MR ? i_end - i : MR;
       const float *a[MR];
       for (int r = 0; r < MR; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
+      float *c = job->c + (ptrdiff_t)i * job->ldc + j0;
+      const float *bias = job->bias ? job->bias + j0 : NULL;
 #if defined(__x86_64__)
-      if (job->avx2) tile_avx2(job->k, a, job->stride_k, pb, tile);
-      else
+      if (job->avx2) {
+        if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, bias, rows, width)) continue;
+      } else
 #endif
         tile_portable(job->k, a, job->stride_k, pb, tile);
       for (int r = 0; r < rows; r++) {
