@@ -86,9 +86,10 @@ static void softmax_row_avx2(const float *x, float *y, ptrdiff_t depth, float be
   float sum = 0;
   for (int j = 0; j < 8; j++) sum += lanes[j];
   for (; i < depth; i++) { y[i] = exp_scalar((x[i] - maximum) * beta); sum += y[i]; }
-  __m256 s = _mm256_set1_ps(sum);
-  for (i = 0; i + 8 <= depth; i += 8) _mm256_storeu_ps(y + i, _mm256_div_ps(_mm256_loadu_ps(y + i), s));
-  for (; i < depth; i++) y[i] /= sum;
+  float inverse = 1.0f / sum;
+  __m256 s = _mm256_set1_ps(inverse);
+  for (i = 0; i + 8 <= depth; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), s));
+  for (; i < depth; i++) y[i] *= inverse;
 }
 
 /// 1 + erf(z) = erfc(−z): erfc(|z|) for z < 0, 2 − erfc(z) otherwise.

@@ -30,7 +30,29 @@ BINARY_FAMILY(avx2, __attribute__((target("avx2"))))
 
 typedef void (*row_fn)(const float *, ptrdiff_t, const float *, ptrdiff_t, float *, ptrdiff_t);
 
-void glean_binary_f32(int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
+typedef struct {
+  row_fn fn;
+  const float *a, *b;
+  ptrdiff_t a_row, a_col, b_row, b_col;
+  float *y;
+  ptrdiff_t rows, cols, rows_per_task;
+  int flat;   // one contiguous run: "rows" are single elements
+} binary_job;
+
+#define ELEMENTS_PER_TASK 32768
+
+static void binary_task(void *context, int task) {
+  const binary_job *job = context;
+  ptrdiff_t begin = task * job->rows_per_task, end = begin + job->rows_per_task < job->rows ? begin + job->rows_per_task : job->rows;
+  if (job->flat) {
+    job->fn(job->a + begin * job->a_row, job->a_col, job->b + begin * job->b_row, job->b_col, job->y + begin, end - begin);
+    return;
+  }
+  for (ptrdiff_t i = begin; i < end; i++)
+    job->fn(job->a + i * job->a_row, job->a_col, job->b + i * job->b_row, job->b_col, job->y + i * job->cols, job->cols);
+}
+
+void glean_binary_f32(glean_pool *pool, int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
                       ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols) {
   static const row_fn portable[] = {add_portable, sub_portable, mul_portable, div_portable, sqdiff_portable};
 #if defined(__x86_64__)
@@ -39,12 +61,19 @@ void glean_binary_f32(int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, 
 #else
   const row_fn *table = portable;
 #endif
-  if (op < 0 || op > 4) return;
-  row_fn fn = table[op];
-  // Contiguous full operands: one long row.
+  if (op < 0 || op > 4 || rows <= 0 || cols <= 0) return;
+  binary_job job = {table[op], a, b, a_row, a_col, b_row, b_col, y, rows, cols, 1, 0};
+  // Contiguous full operands: one long run of elements, cut into chunks (as rows of one element).
   if (a_col == 1 && b_col == 1 && a_row == cols && b_row == cols) {
-    fn(a, 1, b, 1, y, rows * cols);
+    job.a_row = 1; job.b_row = 1; job.rows = rows * cols; job.cols = 1; job.flat = 1;
+  }
+  ptrdiff_t per_row = job.cols, total = job.rows * per_row;
+  job.rows_per_task = per_row >= ELEMENTS_PER_TASK ? 1 : ELEMENTS_PER_TASK / per_row;
+  ptrdiff_t tasks = (job.rows + job.rows_per_task - 1) / job.rows_per_task;
+  if (total < 2 * ELEMENTS_PER_TASK || !pool) {
+    job.rows_per_task = job.rows;
+    binary_task(&job, 0);
     return;
   }
-  for (ptrdiff_t i = 0; i < rows; i++) fn(a + i * a_row, a_col, b + i * b_row, b_col, y + i * cols, cols);
+  glean_pool_run(pool, binary_task, &job, (int)tasks);
 }

@@ -87,10 +87,27 @@ static void quantize_row_portable(const float *x, int k, float inverse, float bo
   }
 }
 
-void glean_quantize_rows(const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points) {
+typedef struct {
+  const float *x;
+  int m, k, asymmetric, avx2;
+  int16_t *q;
+  float *scales;
+  int32_t *zero_points;
+} quantize_job;
+
+#define QUANTIZE_ROWS_PER_TASK 32
+
+static void quantize_task(void *context, int task) {
+  const quantize_job *job = context;
+  const float *x = job->x;
+  int k = job->k, asymmetric = job->asymmetric, avx2 = job->avx2;
+  int16_t *q = job->q;
+  float *scales = job->scales;
+  int32_t *zero_points = job->zero_points;
   int stride = glean_qgemm_row_stride(k);
-  int avx2 = glean_has_avx2_fma();
-  for (int row = 0; row < m; row++) {
+  int begin = task * QUANTIZE_ROWS_PER_TASK, end = begin + QUANTIZE_ROWS_PER_TASK < job->m ? begin + QUANTIZE_ROWS_PER_TASK : job->m;
+  (void)avx2;
+  for (int row = begin; row < end; row++) {
     const float *xr = x + (size_t)row * k;
     int16_t *qr = q + (size_t)row * stride;
     if (stride > k) qr[k] = 0;
@@ -137,4 +154,9 @@ void glean_quantize_rows(const float *x, int m, int k, int asymmetric, int16_t *
 #endif
     quantize_row_portable(xr, k, inverse, bound, zp, lo, hi, qr);
   }
+}
+
+void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points) {
+  quantize_job job = {x, m, k, asymmetric, glean_has_avx2_fma(), q, scales, zero_points};
+  glean_pool_run(pool, quantize_task, &job, (m + QUANTIZE_ROWS_PER_TASK - 1) / QUANTIZE_ROWS_PER_TASK);
 }

@@ -172,6 +172,7 @@ struct BackendConsistencyTests {
   static let binaryCases: [([Int], [Int])] = [
     ([2, 3, 5], [2, 3, 5]), ([2, 3, 5], [5]), ([2, 3, 5], [1, 1, 5]), ([2, 3, 5], [2, 3, 1]), ([2, 3, 5], [1]),
     ([5], [2, 3, 5]), ([2, 3, 1], [2, 3, 5]), ([4, 1, 5], [3, 5]), ([37], [37]), ([1, 384, 128], [128]), ([3, 1], [1, 4]),
+    ([2, 384, 128], [2, 384, 128]), ([2, 384, 128], [2, 384, 1]), ([2, 384, 128], [128]), ([70_000, 1], [1]),
   ]
 
   @Test("float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE are bit-identical over every broadcast pattern")
@@ -186,9 +187,11 @@ struct BackendConsistencyTests {
         let inputs: [TestTensor?] = [.floats(l, rng.floats(l.reduce(1, *), in: -3...3)), .floats(r, rng.floats(r.reduce(1, *), in: 0.5...3))]
         let expected = try runKernel(reference, options: options, inputs: inputs, outputTypes: [.float32])[0]
         try onEveryPath { path in
-          let out = try runKernel(optimized, options: options, inputs: inputs, outputTypes: [.float32])[0]
-          let identical = out.shape == expected.shape && out.bytes == expected.bytes
-          #expect(identical, "\(l) and \(r), \(path): differs by \(Tolerance.maxScaledError(out.floats, expected.floats))")
+          for pool in pools {
+            let out = try runKernel(optimized, options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+            let identical = out.shape == expected.shape && out.bytes == expected.bytes
+            #expect(identical, "\(l) and \(r), \(path), threads \(pool.threads): differs by \(Tolerance.maxScaledError(out.floats, expected.floats))")
+          }
         }
       }
     }

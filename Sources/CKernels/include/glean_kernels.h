@@ -61,7 +61,7 @@ void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed);
 int glean_qgemm_row_stride(int k);
 /// Quantizes each row of x (m × k floats) to int8 as LiteRT does (symmetric: scale max|x|/127;
 /// asymmetric: per-row zero point), stored widened to int16 in q (rows of glean_qgemm_row_stride(k)).
-void glean_quantize_rows(const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points);
+void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points);
 /// y[i, j] = bias[j] + float(dot(q_i, w_j) − zp_i · colsum_j) · (scale_i · wscale_j): exact int32 dots.
 /// `bias` and `column_sums` (needed when asymmetric) may be NULL.
 void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
@@ -73,14 +73,15 @@ void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const 
 /// The binary operators of glean_binary_f32.
 enum { GLEAN_BINARY_ADD = 0, GLEAN_BINARY_SUB = 1, GLEAN_BINARY_MUL = 2, GLEAN_BINARY_DIV = 3, GLEAN_BINARY_SQUARED_DIFFERENCE = 4 };
 /// y[i, j] = a[i·a_row + j·a_col] op b[i·b_row + j·b_col] for a rows × cols output (row-major).
-/// Strides of 0 broadcast. Each element is one IEEE operation, as in the reference kernels.
-void glean_binary_f32(int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
+/// Strides of 0 broadcast. Each element is one IEEE operation, as in the reference kernels; large
+/// outputs are split over the pool.
+void glean_binary_f32(glean_pool *pool, int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
                       ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols);
 
 // MARK: Softmax and GELU
 
-/// y = softmax(beta · x) along rows of length depth: exp(beta·(x − max)) / Σ. The exponential is a
-/// polynomial within 2 ulp of expf; sums run in 8 interleaved partial sums (AVX2) or in order.
+/// y = softmax(beta · x) along rows of length depth: exp(beta·(x − max)) · (1 / Σ). The exponential
+/// is a polynomial within 2 ulp of expf; sums run in 8 interleaved partial sums (AVX2) or in order.
 void glean_softmax_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth, float beta);
 /// y = x·Φ(x): exact (erf) or approximate (tanh) GELU, through polynomial erfc / exp (absolute
 /// error below 1e-6 · max(1, |x|)).

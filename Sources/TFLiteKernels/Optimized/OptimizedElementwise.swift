@@ -39,8 +39,9 @@ extension Optimized {
       try node.setOutput(0, shape: output, type: .float32)
       let cols = output.dimensions[output.rank - 1], rows = output.elementCount / cols
       let op = self.op
+      let pool = node.threadPool?.pool
       return PreparedOp { io in
-        glean_binary_f32(op, io.inputs[0].floats.baseAddress!, aStrides.row, aStrides.col,
+        glean_binary_f32(pool, op, io.inputs[0].floats.baseAddress!, aStrides.row, aStrides.col,
                          io.inputs[1].floats.baseAddress!, bStrides.row, bStrides.col,
                          io.outputs[0].floats.baseAddress!, rows, cols)
         activation.apply(to: io.outputs[0].floats)

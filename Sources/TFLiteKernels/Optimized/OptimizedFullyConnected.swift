@@ -71,7 +71,7 @@ extension Optimized {
         let q = io.scratch[quantized].baseAddress!.assumingMemoryBound(to: Int16.self)
         let scales = io.scratch[rowScales].baseAddress!.assumingMemoryBound(to: Float.self)
         let zps = io.scratch[zeroPoints].baseAddress!.assumingMemoryBound(to: Int32.self)
-        glean_quantize_rows(x, mInt32, kInt32, asymmetric ? 1 : 0, q, scales, zps)
+        glean_quantize_rows(pool, x, mInt32, kInt32, asymmetric ? 1 : 0, q, scales, zps)
         glean_qgemm(pool, mInt32, nInt32, kInt32, q, scales, asymmetric ? zps : nil, packed.pointer(Int8.self),
                     asymmetric ? columnSums.pointer(Int32.self) : nil, weightScales.pointer(Float.self), bias, y, n)
         activation.apply(to: io.outputs[0].floats)
