@@ -26,7 +26,7 @@ public enum BuiltinKernels {
   }
 
   /// Every builtin, with the optimised kernel where Glean has one (FULLY_CONNECTED, BATCH_MATMUL,
-  /// float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, SOFTMAX, GELU) and the reference kernel otherwise. Same versions as `reference`.
+  /// float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, SOFTMAX, GELU, MEAN over trailing axes) and the reference kernel otherwise. Same versions as `reference`.
   public static let optimized: [BuiltinOperator: Entry] = {
     var table = reference
     table[.fullyConnected] = Entry(Optimized.FullyConnected(), maxVersion: 13)
@@ -38,6 +38,7 @@ public enum BuiltinKernels {
     table[.squaredDifference] = Entry(Optimized.FloatBinary.squaredDifference, maxVersion: 2)
     table[.softmax] = Entry(Optimized.Softmax(), maxVersion: 3)
     table[.gelu] = Entry(Optimized.Gelu(), maxVersion: 2)
+    table[.mean] = Entry(Optimized.Mean(), maxVersion: 3)
     return table
   }()
 

@@ -233,6 +233,24 @@ struct BackendConsistencyTests {
     }
   }
 
+  @Test("MEAN over trailing axes within 1e-6 of the reference; other axes run the reference")
+  func mean() throws {
+    var rng = SeededGenerator(seed: 9)
+    for (shape, axes, keepDims) in [([2, 3, 5], [2], true), ([2, 384, 384], [-1], true), ([4, 37], [1], false), ([3, 4, 5], [1, 2], false),
+                                    ([3, 4, 5], [0], true), ([3, 4, 5], [1], true), ([70, 1], [1], true)] as [([Int], [Int32], Bool)] {
+      let inputs: [TestTensor?] = [.floats(shape, rng.floats(shape.reduce(1, *), in: -2...3)), .int32s([axes.count], axes)]
+      let options: BuiltinOptions = .reducer(ReducerOptions(keepDims: keepDims))
+      let expected = try runKernel(Reference.Mean(), options: options, inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        for pool in pools {
+          let out = try runKernel(Optimized.Mean(), options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+          let error = Tolerance.maxScaledError(out.floats, expected.floats)
+          #expect(out.shape == expected.shape && error <= 1e-6, "\(shape) axes \(axes) \(path): \(error)")
+        }
+      }
+    }
+  }
+
   @Test("malformed nodes are refused by the optimised kernels as by the reference")
   func refusals() {
     #expect(throws: KernelError.self) {

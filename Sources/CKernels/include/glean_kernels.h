@@ -87,6 +87,12 @@ void glean_softmax_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t row
 /// error below 1e-6 · max(1, |x|)).
 void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate);
 
+// MARK: Reductions
+
+/// y[r] = (Σⱼ x[r, j]) / depth for each of `rows` contiguous rows (MEAN over trailing axes). AVX2
+/// sums in 16 interleaved partial sums, the portable path in order; rows are split over the pool.
+void glean_mean_rows_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth);
+
 #ifdef __cplusplus
 }
 #endif
