@@ -26,7 +26,8 @@ public enum BuiltinKernels {
   }
 
   /// Every builtin, with the optimised kernel where Glean has one (FULLY_CONNECTED, BATCH_MATMUL,
-  /// float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, SOFTMAX, GELU, MEAN over trailing axes) and the reference kernel otherwise. Same versions as `reference`.
+  /// float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, SOFTMAX, GELU, MEAN over trailing axes,
+  /// TRANSPOSE keeping its last axes) and the reference kernel otherwise. Same versions as `reference`.
   public static let optimized: [BuiltinOperator: Entry] = {
     var table = reference
     table[.fullyConnected] = Entry(Optimized.FullyConnected(), maxVersion: 13)
@@ -39,6 +40,7 @@ public enum BuiltinKernels {
     table[.softmax] = Entry(Optimized.Softmax(), maxVersion: 3)
     table[.gelu] = Entry(Optimized.Gelu(), maxVersion: 2)
     table[.mean] = Entry(Optimized.Mean(), maxVersion: 3)
+    table[.transpose] = Entry(Optimized.Transpose(), maxVersion: 6)
     return table
   }()
 

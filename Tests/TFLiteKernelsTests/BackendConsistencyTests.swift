@@ -251,6 +251,22 @@ struct BackendConsistencyTests {
     }
   }
 
+  @Test("TRANSPOSE is bit-identical: head split and merge, permutations moving the last axis, INT32")
+  func transpose() throws {
+    var rng = SeededGenerator(seed: 10)
+    for (shape, perm) in [([1, 7, 4, 5], [0, 2, 1, 3]), ([2, 3, 4, 5], [2, 0, 1, 3]), ([2, 3, 4, 5], [1, 0, 2, 3]),
+                          ([2, 3, 4], [0, 2, 1]), ([3, 4], [1, 0]), ([2, 3, 4, 5], [0, 1, 2, 3]), ([2, 1, 3, 2], [-3, 0, 2, 3])] as [([Int], [Int32])] {
+      for input in [TestTensor.floats(shape, rng.floats(shape.reduce(1, *))),
+                    TestTensor.int32s(shape, (0..<Int32(shape.reduce(1, *))).map { $0 * 7 }, constant: false)] {
+        let inputs: [TestTensor?] = [input, .int32s([perm.count], perm)]
+        let expected = try runKernel(Reference.Transpose(), inputs: inputs, outputTypes: [input.type])[0]
+        let out = try runKernel(Optimized.Transpose(), inputs: inputs, outputTypes: [input.type])[0]
+        let identical = out.shape == expected.shape && out.bytes == expected.bytes
+        #expect(identical, "\(shape) perm \(perm) \(input.type)")
+      }
+    }
+  }
+
   @Test("malformed nodes are refused by the optimised kernels as by the reference")
   func refusals() {
     #expect(throws: KernelError.self) {
