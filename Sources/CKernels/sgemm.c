@@ -59,9 +59,36 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
                      float *c, ptrdiff_t ldc, const float *bias, int rows, int width) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
   const float *bp = panel;
-  for (int p = 0; p < k; p++) {
+  int p = 0;
+  // Rows spaced evenly (whole tiles of a plain matrix): two base pointers and fixed offsets, so
+  // that a depth step costs few integer operations; four steps per iteration.
+  ptrdiff_t lda = a[1] - a[0];
+  if (stride_k == 1 && a[2] - a[1] == lda && a[3] - a[2] == lda && a[4] - a[3] == lda && a[5] - a[4] == lda) {
+    const float *r0 = a[0], *r3 = a[3];
+#define STEP(o)                                                                                                  \
+    {                                                                                                            \
+      __m256 b0 = _mm256_loadu_ps(bp + (o) * NR), b1 = _mm256_loadu_ps(bp + (o) * NR + 8), x;                    \
+      x = _mm256_broadcast_ss(r0 + (o)); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);        \
+      x = _mm256_broadcast_ss(r0 + lda + (o)); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);  \
+      x = _mm256_broadcast_ss(r0 + 2 * lda + (o)); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21); \
+      x = _mm256_broadcast_ss(r3 + (o)); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);        \
+      x = _mm256_broadcast_ss(r3 + lda + (o)); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);  \
+      x = _mm256_broadcast_ss(r3 + 2 * lda + (o)); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51); \
+    }
+    for (; p + 4 <= k; p += 4) {
+      STEP(0) STEP(1) STEP(2) STEP(3)
+      r0 += 4; r3 += 4; bp += 4 * NR;
+    }
+    for (; p < k; p++) {
+      STEP(0)
+      r0 += 1; r3 += 1; bp += NR;
+    }
+#undef STEP
+  }
+  const float *a0 = a[0] + p * stride_k, *a1 = a[1] + p * stride_k, *a2 = a[2] + p * stride_k;
+  const float *a3 = a[3] + p * stride_k, *a4 = a[4] + p * stride_k, *a5 = a[5] + p * stride_k;
+  for (; p < k; p++) {
     __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
     bp += NR;
     __m256 x;
