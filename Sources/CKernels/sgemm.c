@@ -151,11 +151,10 @@ static void sgemm_task(void *context, int task) {
       int rows = i_end - i < MR ? i_end - i : MR;
       const float *a[MR];
       for (int r = 0; r < MR; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
-      float *c = job->c + (ptrdiff_t)i * job->ldc + j0;
-      const float *bias = job->bias ? job->bias + j0 : NULL;
 #if defined(__x86_64__)
       if (job->avx2) {
-        if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, bias, rows, width)) continue;
+        if (tile_avx2(job->k, a, job->stride_k, pb, tile, job->c + (ptrdiff_t)i * job->ldc + j0, job->ldc,
+                      job->bias ? job->bias + j0 : NULL, rows, width)) continue;
       } else
 #endif
         tile_portable(job->k, a, job->stride_k, pb, tile);
