@@ -29,6 +29,8 @@ let package = Package(
       linkerSettings: [.linkedLibrary("icuuc")]
     ),
     .systemLibrary(name: "CZlib"),
+    // Optimised GEMM micro-kernels and the thread pool (AVX2+FMA chosen at run time, portable C otherwise).
+    .target(name: "CKernels"),
 
     // MARK: Text layer
     .target(name: "UnicodeText", dependencies: ["CICU"]),
@@ -36,7 +38,7 @@ let package = Package(
 
     // MARK: Interpreter layer
     .target(name: "TFLiteFormat", dependencies: ["CZlib"]),
-    .target(name: "TFLiteKernels", dependencies: ["TFLiteFormat"]),
+    .target(name: "TFLiteKernels", dependencies: ["TFLiteFormat", "CKernels"]),
     .target(name: "TFLiteInterpreter", dependencies: ["TFLiteFormat", "TFLiteKernels"]),
 
     // MARK: Tasks (question answering, retrieval, evaluation)

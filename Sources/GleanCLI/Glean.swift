@@ -13,6 +13,7 @@ public struct Glean: AsyncParsableCommand {
       Vocab.self,
       Inspect.self,
       Run.self,
+      Benchmark.self,
       Define.self,
       Gloss.self,
       Dict.self,

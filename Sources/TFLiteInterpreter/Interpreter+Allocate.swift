@@ -45,6 +45,7 @@ extension Interpreter {
         let range = node.customOptions.clamped(to: 0..<file.count)
         var context = NodeContext(opName: node.name, nodeIndex: i, version: node.version, inputs: inputs, outputs: outputs,
                                   options: node.options, customOptions: UnsafeRawBufferPointer(rebasing: file[range]))
+        context.threadPool = self.threadPool
         do throws(KernelError) {
           let op = try node.kernel.prepare(&context)
           return .success((op, context))

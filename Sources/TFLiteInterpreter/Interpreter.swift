@@ -24,10 +24,10 @@ import TFLiteKernels
 public final class Interpreter {
   /// Creation options.
   public struct Options: Sendable {
-    /// Threads kernels may use. The reference kernels run on the calling thread; kept for
-    /// optimised kernels and for API parity with LiteRT.
+    /// Threads the optimised kernels may use, the calling thread included (the reference
+    /// kernels run on the calling thread). Results do not depend on it.
     public var threads: Int
-    /// Which kernel runs each operator.
+    /// Which kernel runs each operator (by default every builtin from `kernels`).
     public var resolver: OpResolver
     /// The subgraph to run (0, the main graph, unless a signature names another).
     public var subgraphIndex: Int
@@ -35,9 +35,11 @@ public final class Interpreter {
     /// debugging against another runtime's intermediates. Costs arena memory.
     public var preserveAllTensors: Bool
 
-    public init(threads: Int = 1, resolver: OpResolver = .builtins, subgraphIndex: Int = 0, preserveAllTensors: Bool = false) {
+    /// `kernels` picks the builtin kernels when no `resolver` is given: `.optimized` (default) or `.reference`.
+    public init(threads: Int = 1, kernels: KernelSet = .optimized, resolver: OpResolver? = nil, subgraphIndex: Int = 0,
+                preserveAllTensors: Bool = false) {
       self.threads = threads
-      self.resolver = resolver
+      self.resolver = resolver ?? .builtins(kernels)
       self.subgraphIndex = subgraphIndex
       self.preserveAllTensors = preserveAllTensors
     }
@@ -59,6 +61,8 @@ public final class Interpreter {
     let isCustom: Bool
   }
   let nodes: [Node]
+  /// Threads the kernels share (nil with one thread).
+  let threadPool: ThreadPool?
 
   // Per-tensor state, rebuilt by allocateTensors().
   var shapes: [Shape]
@@ -126,6 +130,7 @@ public final class Interpreter {
                         options: op.options, customOptions: op.customOptions, isCustom: code.builtin == .custom))
     }
     self.nodes = nodes
+    threadPool = options.threads > 1 ? ThreadPool(threads: options.threads) : nil
     shapes = subgraph.tensors.map { Shape(schemaDimensions: $0.shape) }
     constants = Array(repeating: nil, count: tensorCount)
   }

@@ -22,18 +22,22 @@ public struct OpResolver: Sendable {
     customFactories = [:]
   }
 
-  /// Every builtin operator with a reference kernel.
-  public static var builtins: OpResolver {
+  /// Every builtin operator, with the optimised kernels where Glean has them.
+  public static var builtins: OpResolver { builtins(.optimized) }
+
+  /// Every builtin operator, from the given kernel set (`.reference`: the plain reference kernels).
+  public static func builtins(_ kernels: KernelSet) -> OpResolver {
     var r = OpResolver()
-    r.builtinEntries = BuiltinKernels.reference
+    r.builtinEntries = BuiltinKernels.table(kernels)
     return r
   }
 
   /// Only the builtins `model` uses (selective registration); the model's missing ops stay missing.
-  public static func selective(for model: Model) -> OpResolver {
+  public static func selective(for model: Model, kernels: KernelSet = .optimized) -> OpResolver {
     var r = OpResolver()
+    let table = BuiltinKernels.table(kernels)
     for code in model.operatorCodes where code.builtin != .custom {
-      if let entry = BuiltinKernels.reference[code.builtin] { r.builtinEntries[code.builtin] = entry }
+      if let entry = table[code.builtin] { r.builtinEntries[code.builtin] = entry }
     }
     return r
   }

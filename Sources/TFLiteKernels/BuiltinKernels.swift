@@ -20,6 +20,30 @@ public enum BuiltinKernels {
     }
   }
 
+  /// The kernels of a kernel set: `.optimized` or `.reference`.
+  public static func table(_ kernels: KernelSet) -> [BuiltinOperator: Entry] {
+    kernels == .optimized ? optimized : reference
+  }
+
+  /// Every builtin, with the optimised kernel where Glean has one (FULLY_CONNECTED, BATCH_MATMUL,
+  /// float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE, SOFTMAX, GELU, MEAN over trailing axes,
+  /// TRANSPOSE keeping its last axes) and the reference kernel otherwise. Same versions as `reference`.
+  public static let optimized: [BuiltinOperator: Entry] = {
+    var table = reference
+    table[.fullyConnected] = Entry(Optimized.FullyConnected(), maxVersion: 13)
+    table[.batchMatmul] = Entry(Optimized.BatchMatMul(), maxVersion: 4)
+    table[.add] = Entry(Optimized.FloatBinary.add, maxVersion: 5)
+    table[.sub] = Entry(Optimized.FloatBinary.sub, maxVersion: 5)
+    table[.mul] = Entry(Optimized.FloatBinary.mul, maxVersion: 7)
+    table[.div] = Entry(Optimized.FloatBinary.div, maxVersion: 2)
+    table[.squaredDifference] = Entry(Optimized.FloatBinary.squaredDifference, maxVersion: 2)
+    table[.softmax] = Entry(Optimized.Softmax(), maxVersion: 3)
+    table[.gelu] = Entry(Optimized.Gelu(), maxVersion: 2)
+    table[.mean] = Entry(Optimized.Mean(), maxVersion: 3)
+    table[.transpose] = Entry(Optimized.Transpose(), maxVersion: 6)
+    return table
+  }()
+
   /// Every builtin with a reference kernel.
   public static let reference: [BuiltinOperator: Entry] = [
     .add: Entry(Reference.add, maxVersion: 5),

@@ -106,6 +106,8 @@ public struct NodeContext {
   public private(set) var scratchSizes: [Int] = []
   /// Which outputs the kernel gave a shape to.
   public private(set) var outputShapeSet: [Bool]
+  /// Threads the kernel may spread its work over while running (nil: the calling thread only).
+  public var threadPool: ThreadPool?
 
   public init(opName: String, nodeIndex: Int, version: Int, inputs: [TensorInfo?], outputs: [TensorInfo],
               options: BuiltinOptions, customOptions: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {

@@ -38,7 +38,8 @@ struct TestOutput {
 
 /// Runs one kernel the way the interpreter does (prepare, then invoke on fresh memory), tflite-micro's KernelRunner.
 func runKernel(_ kernel: any Kernel, options: BuiltinOptions = .none, inputs: [TestTensor?],
-               outputTypes: [TensorType], outputQuantization: [QuantizationParameters?] = []) throws(KernelError) -> [TestOutput] {
+               outputTypes: [TensorType], outputQuantization: [QuantizationParameters?] = [],
+               threadPool: ThreadPool? = nil) throws(KernelError) -> [TestOutput] {
   // Aligned copies of the inputs, kept alive for the run.
   let inputMemory = inputs.map { t -> UnsafeMutableRawBufferPointer in
     let m = UnsafeMutableRawBufferPointer.allocate(byteCount: max(t?.bytes.count ?? 0, 1), alignment: 64)
@@ -56,6 +57,7 @@ func runKernel(_ kernel: any Kernel, options: BuiltinOptions = .none, inputs: [T
                quantization: j < outputQuantization.count ? outputQuantization[j] : nil)
   }
   var node = NodeContext(opName: "TEST", nodeIndex: 0, version: 1, inputs: infos, outputs: outInfos, options: options)
+  node.threadPool = threadPool
   let op = try kernel.prepare(&node)
   let outputs = node.outputs.map { o -> UnsafeMutableRawBufferPointer in
     let m = UnsafeMutableRawBufferPointer.allocate(byteCount: max(o.shape.elementCount * (o.type.byteSize ?? 1), 1), alignment: 64)

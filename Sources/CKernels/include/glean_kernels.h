@@ -1,0 +1,99 @@
+// Glean's optimised compute kernels in C: packed GEMM (float, and int8 × int8 → int32 for
+// hybrid models), input quantization, and a small thread pool.
+//
+// Every entry point runs on any x86-64 or arm64 CPU: x86-64 builds hold AVX2+FMA variants
+// (compiled with function-level target attributes) chosen at run time by CPUID, beside a
+// portable C path. Results never depend on the number of threads: each output element is
+// computed by one thread with a fixed summation order.
+#ifndef GLEAN_KERNELS_H
+#define GLEAN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: CPU features
+
+/// The instruction set the kernels use on this machine: "avx2+fma" or "portable".
+const char *glean_kernels_isa(void);
+/// Forces the portable path on the calling thread (kernels it starts use it, whatever pool
+/// threads run them), for tests comparing paths; 0 restores run-time detection.
+void glean_kernels_force_portable(int force);
+
+// MARK: Thread pool
+
+typedef struct glean_pool glean_pool;
+/// A pool running tasks on `threads` threads in all (the caller included); NULL when threads <= 1.
+glean_pool *glean_pool_create(int threads);
+void glean_pool_destroy(glean_pool *pool);
+/// Threads in the pool, the caller included (1 for a NULL pool).
+int glean_pool_threads(const glean_pool *pool);
+/// Runs fn(context, i) for every i in [0, count), spread over the pool's threads; returns when all
+/// are done. A NULL pool runs them on the caller. Neither allocates nor takes locks beyond the
+/// pool's own signalling.
+void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void *context, int count);
+
+// MARK: Float GEMM: C (m × n) = A (m × k) · B (k × n) [+ bias (n)]
+
+/// Columns per packed panel of B.
+#define GLEAN_SGEMM_NR 16
+/// Floats needed to pack a k × n matrix B.
+size_t glean_sgemm_packed_size(int k, int n);
+/// Packs B, whose element (p, j) is b[p * stride_k + j * stride_n], into panels of NR columns
+/// (zero-padded), the layout glean_sgemm reads.
+void glean_sgemm_pack(const float *b, ptrdiff_t stride_k, ptrdiff_t stride_n, int k, int n, float *packed);
+/// C[i, j] = bias[j] + Σₚ A[i, p] · B[p, j], with A's element (i, p) at a[i * stride_m + p * stride_k]
+/// and C's at c[i * ldc + j]. `bias` may be NULL.
+void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+                 const float *packed_b, const float *bias, float *c, ptrdiff_t ldc);
+
+// MARK: Hybrid int8 GEMM
+
+/// Bytes needed to pack k × n int8 weights.
+size_t glean_qgemm_packed_size(int k, int n);
+/// Packs int8 weights W (n × k, row-major: element (j, p) at w[j * k + p]) into panels of 16
+/// columns of k-pairs (zero-padded), the layout glean_qgemm reads.
+void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed);
+/// Elements (int16) per quantized row for depth k (k rounded up to even).
+int glean_qgemm_row_stride(int k);
+/// Quantizes each row of x (m × k floats) to int8 as LiteRT does (symmetric: scale max|x|/127;
+/// asymmetric: per-row zero point), stored widened to int16 in q (rows of glean_qgemm_row_stride(k)).
+void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points);
+/// y[i, j] = bias[j] + float(dot(q_i, w_j) − zp_i · colsum_j) · (scale_i · wscale_j): exact int32 dots.
+/// `bias` and `column_sums` (needed when asymmetric) may be NULL.
+void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
+                 const int32_t *zero_points, const int8_t *packed_w, const int32_t *column_sums,
+                 const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy);
+
+// MARK: Element-wise float arithmetic
+
+/// The binary operators of glean_binary_f32.
+enum { GLEAN_BINARY_ADD = 0, GLEAN_BINARY_SUB = 1, GLEAN_BINARY_MUL = 2, GLEAN_BINARY_DIV = 3, GLEAN_BINARY_SQUARED_DIFFERENCE = 4 };
+/// y[i, j] = a[i·a_row + j·a_col] op b[i·b_row + j·b_col] for a rows × cols output (row-major).
+/// Strides of 0 broadcast. Each element is one IEEE operation, as in the reference kernels; large
+/// outputs are split over the pool.
+void glean_binary_f32(glean_pool *pool, int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
+                      ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols);
+
+// MARK: Softmax and GELU
+
+/// y = softmax(beta · x) along rows of length depth: exp(beta·(x − max)) · (1 / Σ). The exponential
+/// is a polynomial within 2 ulp of expf; sums run in 8 interleaved partial sums (AVX2) or in order.
+void glean_softmax_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth, float beta);
+/// y = x·Φ(x): exact (erf) or approximate (tanh) GELU, through polynomial erfc / exp (absolute
+/// error below 1e-6 · max(1, |x|)).
+void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate);
+
+// MARK: Reductions
+
+/// y[r] = (Σⱼ x[r, j]) / depth for each of `rows` contiguous rows (MEAN over trailing axes). AVX2
+/// sums in 16 interleaved partial sums, the portable path in order; rows are split over the pool.
+void glean_mean_rows_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

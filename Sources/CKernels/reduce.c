@@ -1,0 +1,59 @@
+// MEAN over trailing axes, the layer-norm pattern: one contiguous row per output element.
+#include "glean_kernels.h"
+#include "internal.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#pragma clang fp contract(off)
+
+#define MEAN_ROWS_PER_TASK 32
+
+typedef struct {
+  const float *x;
+  float *y;
+  ptrdiff_t rows, depth;
+  int avx2;
+} mean_job;
+
+static float row_sum_portable(const float *x, ptrdiff_t n) {
+  float sum = 0;
+  for (ptrdiff_t i = 0; i < n; i++) sum += x[i];
+  return sum;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static float row_sum_avx2(const float *x, ptrdiff_t n) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+  ptrdiff_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + i));
+    s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + i + 8));
+  }
+  float lanes[8], sum = 0;
+  _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
+  for (int j = 0; j < 8; j++) sum += lanes[j];
+  for (; i < n; i++) sum += x[i];
+  return sum;
+}
+#endif
+
+static void mean_task(void *context, int task) {
+  const mean_job *job = context;
+  ptrdiff_t begin = (ptrdiff_t)task * MEAN_ROWS_PER_TASK;
+  ptrdiff_t end = begin + MEAN_ROWS_PER_TASK < job->rows ? begin + MEAN_ROWS_PER_TASK : job->rows;
+  float divisor = (float)(job->depth > 0 ? job->depth : 1);
+  for (ptrdiff_t r = begin; r < end; r++) {
+    const float *row = job->x + r * job->depth;
+#if defined(__x86_64__)
+    if (job->avx2) { job->y[r] = row_sum_avx2(row, job->depth) / divisor; continue; }
+#endif
+    job->y[r] = row_sum_portable(row, job->depth) / divisor;
+  }
+}
+
+void glean_mean_rows_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth) {
+  mean_job job = {x, y, rows, depth, glean_has_avx2_fma()};
+  glean_pool_run(pool, mean_task, &job, (int)((rows + MEAN_ROWS_PER_TASK - 1) / MEAN_ROWS_PER_TASK));
+}

@@ -1,0 +1,181 @@
+// Float GEMM over a packed B: panels of NR = 16 columns, each stored k-major (16 floats per depth
+// step), zero-padded past n. The micro-kernel computes a 6 × 16 tile of C, summing over p in
+// order 0 ..< k (AVX2: one FMA per step; portable: multiply then add), then adds the bias.
+// Work is split into (row block × column chunk) tasks; each C element belongs to one task.
+#include "glean_kernels.h"
+#include "internal.h"
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#pragma clang fp contract(off)
+
+#define NR GLEAN_SGEMM_NR
+#define MR 6
+#define ROW_BLOCK 96        // rows of A per task (a multiple of MR)
+#define PANELS_PER_TASK 4   // 64 columns per task
+
+size_t glean_sgemm_packed_size(int k, int n) {
+  size_t panels = ((size_t)n + NR - 1) / NR;
+  return panels * (size_t)k * NR;
+}
+
+void glean_sgemm_pack(const float *b, ptrdiff_t stride_k, ptrdiff_t stride_n, int k, int n, float *packed) {
+  int panels = (n + NR - 1) / NR;
+  for (int panel = 0; panel < panels; panel++) {
+    float *out = packed + (size_t)panel * k * NR;
+    int j0 = panel * NR, width = n - j0 < NR ? n - j0 : NR;
+    for (int p = 0; p < k; p++) {
+      const float *row = b + p * stride_k + j0 * stride_n;
+      int j = 0;
+      if (stride_n == 1) { memcpy(out, row, (size_t)width * sizeof(float)); j = width; }
+      for (; j < width; j++) out[j] = row[j * stride_n];
+      for (j = width; j < NR; j++) out[j] = 0;
+      out += NR;
+    }
+  }
+}
+
+/// One tile: rows a[r] (r < MR, strided by stride_k along depth), a packed panel, an MR × NR result.
+static void tile_portable(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR]) {
+  float acc[MR][NR];
+  memset(acc, 0, sizeof acc);
+  for (int p = 0; p < k; p++) {
+    const float *bp = panel + (size_t)p * NR;
+    for (int r = 0; r < MR; r++) {
+      float av = a[r][p * stride_k];
+      for (int j = 0; j < NR; j++) acc[r][j] = acc[r][j] + av * bp[j];
+    }
+  }
+  memcpy(tile, acc, sizeof acc);
+}
+
+#if defined(__x86_64__)
+/// The AVX2 tile: accumulates in registers, then writes C directly (bias added) when the tile is
+/// whole, through `tile` otherwise. Returns 1 when it wrote C.
+__attribute__((target("avx2,fma")))
+static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
+                     float *c, ptrdiff_t ldc, const float *bias, int rows, int width) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  const float *bp = panel;
+  int p = 0;
+  // Rows spaced evenly (whole tiles of a plain matrix): two base pointers and fixed offsets, so
+  // that a depth step costs few integer operations; four steps per iteration.
+  ptrdiff_t lda = a[1] - a[0];
+  if (stride_k == 1 && a[2] - a[1] == lda && a[3] - a[2] == lda && a[4] - a[3] == lda && a[5] - a[4] == lda) {
+    const float *r0 = a[0], *r3 = a[3];
+#define STEP(o)                                                                                                  \
+    {                                                                                                            \
+      __m256 b0 = _mm256_loadu_ps(bp + (o) * NR), b1 = _mm256_loadu_ps(bp + (o) * NR + 8), x;                    \
+      x = _mm256_broadcast_ss(r0 + (o)); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);        \
+      x = _mm256_broadcast_ss(r0 + lda + (o)); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);  \
+      x = _mm256_broadcast_ss(r0 + 2 * lda + (o)); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21); \
+      x = _mm256_broadcast_ss(r3 + (o)); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);        \
+      x = _mm256_broadcast_ss(r3 + lda + (o)); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);  \
+      x = _mm256_broadcast_ss(r3 + 2 * lda + (o)); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51); \
+    }
+    for (; p + 4 <= k; p += 4) {
+      STEP(0) STEP(1) STEP(2) STEP(3)
+      r0 += 4; r3 += 4; bp += 4 * NR;
+    }
+    for (; p < k; p++) {
+      STEP(0)
+      r0 += 1; r3 += 1; bp += NR;
+    }
+#undef STEP
+  }
+  const float *a0 = a[0] + p * stride_k, *a1 = a[1] + p * stride_k, *a2 = a[2] + p * stride_k;
+  const float *a3 = a[3] + p * stride_k, *a4 = a[4] + p * stride_k, *a5 = a[5] + p * stride_k;
+  for (; p < k; p++) {
+    __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
+    bp += NR;
+    __m256 x;
+    x = _mm256_broadcast_ss(a0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+    x = _mm256_broadcast_ss(a1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+    x = _mm256_broadcast_ss(a2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+    x = _mm256_broadcast_ss(a3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+    x = _mm256_broadcast_ss(a4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+    x = _mm256_broadcast_ss(a5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+    a0 += stride_k; a1 += stride_k; a2 += stride_k; a3 += stride_k; a4 += stride_k; a5 += stride_k;
+  }
+  if (rows == MR && width == NR) {
+    if (bias) {
+      __m256 bias0 = _mm256_loadu_ps(bias), bias1 = _mm256_loadu_ps(bias + 8);
+      c00 = _mm256_add_ps(bias0, c00); c01 = _mm256_add_ps(bias1, c01); c10 = _mm256_add_ps(bias0, c10); c11 = _mm256_add_ps(bias1, c11);
+      c20 = _mm256_add_ps(bias0, c20); c21 = _mm256_add_ps(bias1, c21); c30 = _mm256_add_ps(bias0, c30); c31 = _mm256_add_ps(bias1, c31);
+      c40 = _mm256_add_ps(bias0, c40); c41 = _mm256_add_ps(bias1, c41); c50 = _mm256_add_ps(bias0, c50); c51 = _mm256_add_ps(bias1, c51);
+    }
+    _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01); c += ldc;
+    _mm256_storeu_ps(c, c10); _mm256_storeu_ps(c + 8, c11); c += ldc;
+    _mm256_storeu_ps(c, c20); _mm256_storeu_ps(c + 8, c21); c += ldc;
+    _mm256_storeu_ps(c, c30); _mm256_storeu_ps(c + 8, c31); c += ldc;
+    _mm256_storeu_ps(c, c40); _mm256_storeu_ps(c + 8, c41); c += ldc;
+    _mm256_storeu_ps(c, c50); _mm256_storeu_ps(c + 8, c51);
+    return 1;
+  }
+  _mm256_storeu_ps(tile[0], c00); _mm256_storeu_ps(tile[0] + 8, c01);
+  _mm256_storeu_ps(tile[1], c10); _mm256_storeu_ps(tile[1] + 8, c11);
+  _mm256_storeu_ps(tile[2], c20); _mm256_storeu_ps(tile[2] + 8, c21);
+  _mm256_storeu_ps(tile[3], c30); _mm256_storeu_ps(tile[3] + 8, c31);
+  _mm256_storeu_ps(tile[4], c40); _mm256_storeu_ps(tile[4] + 8, c41);
+  _mm256_storeu_ps(tile[5], c50); _mm256_storeu_ps(tile[5] + 8, c51);
+  return 0;
+}
+#endif
+
+typedef struct {
+  int m, n, k;
+  const float *a;
+  ptrdiff_t stride_m, stride_k;
+  const float *packed_b, *bias;
+  float *c;
+  ptrdiff_t ldc;
+  int column_chunks;
+  int avx2;
+} sgemm_job;
+
+static void sgemm_task(void *context, int task) {
+  const sgemm_job *job = context;
+  int row_block = task / job->column_chunks, chunk = task % job->column_chunks;
+  int i_begin = row_block * ROW_BLOCK, i_end = i_begin + ROW_BLOCK < job->m ? i_begin + ROW_BLOCK : job->m;
+  int panels = (job->n + NR - 1) / NR;
+  int panel_begin = chunk * PANELS_PER_TASK;
+  int panel_end = panel_begin + PANELS_PER_TASK < panels ? panel_begin + PANELS_PER_TASK : panels;
+  float tile[MR][NR];
+  for (int panel = panel_begin; panel < panel_end; panel++) {
+    const float *pb = job->packed_b + (size_t)panel * job->k * NR;
+    int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
+    for (int i = i_begin; i < i_end; i += MR) {
+      int rows = i_end - i < MR ? i_end - i : MR;
+      const float *a[MR];
+      for (int r = 0; r < MR; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
+#if defined(__x86_64__)
+      if (job->avx2) {
+        if (tile_avx2(job->k, a, job->stride_k, pb, tile, job->c + (ptrdiff_t)i * job->ldc + j0, job->ldc,
+                      job->bias ? job->bias + j0 : NULL, rows, width)) continue;
+      } else
+#endif
+        tile_portable(job->k, a, job->stride_k, pb, tile);
+      for (int r = 0; r < rows; r++) {
+        float *out = job->c + (ptrdiff_t)(i + r) * job->ldc + j0;
+        if (job->bias) {
+          for (int j = 0; j < width; j++) out[j] = job->bias[j0 + j] + tile[r][j];
+        } else {
+          memcpy(out, tile[r], (size_t)width * sizeof(float));
+        }
+      }
+    }
+  }
+}
+
+void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+                 const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
+  if (m <= 0 || n <= 0) return;
+  int panels = (n + NR - 1) / NR;
+  sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, bias, c, ldc,
+                   (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK, glean_has_avx2_fma()};
+  int row_blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+  glean_pool_run(pool, sgemm_task, &job, row_blocks * job.column_chunks);
+}

@@ -1,0 +1,111 @@
+// A fixed pool of worker threads. glean_pool_run publishes a job (function, context, task count)
+// under a new generation number; workers and the caller take task indices from an atomic counter
+// until none are left; the caller then waits for every worker to leave the job. Workers spin
+// briefly for the next job before sleeping on a condition variable.
+#include "glean_kernels.h"
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+struct glean_pool {
+  int threads;
+  pthread_t *workers;
+  pthread_mutex_t mutex;
+  pthread_cond_t wake;
+  // The current job.
+  void (*fn)(void *, int);
+  void *context;
+  int count;
+  atomic_int next;
+  atomic_int busy;          // workers still inside the current job
+  atomic_uint generation;   // bumped for each job
+  atomic_int stop;
+  atomic_flag in_use;       // set while a caller runs a job
+};
+
+static void run_tasks(glean_pool *pool) {
+  for (;;) {
+    int task = atomic_fetch_add_explicit(&pool->next, 1, memory_order_relaxed);
+    if (task >= pool->count) return;
+    pool->fn(pool->context, task);
+  }
+}
+
+static void *worker_main(void *arg) {
+  glean_pool *pool = arg;
+  unsigned seen = 0;
+  for (;;) {
+    unsigned generation = atomic_load_explicit(&pool->generation, memory_order_acquire);
+    for (int spin = 0; generation == seen && spin < 20000; spin++) {
+      if (spin > 1000) sched_yield();
+      generation = atomic_load_explicit(&pool->generation, memory_order_acquire);
+    }
+    if (generation == seen) {
+      pthread_mutex_lock(&pool->mutex);
+      while ((generation = atomic_load(&pool->generation)) == seen && !atomic_load(&pool->stop))
+        pthread_cond_wait(&pool->wake, &pool->mutex);
+      pthread_mutex_unlock(&pool->mutex);
+    }
+    if (atomic_load(&pool->stop)) return NULL;
+    seen = generation;
+    run_tasks(pool);
+    atomic_fetch_sub_explicit(&pool->busy, 1, memory_order_acq_rel);
+  }
+}
+
+glean_pool *glean_pool_create(int threads) {
+  if (threads <= 1) return NULL;
+  glean_pool *pool = calloc(1, sizeof *pool);
+  if (!pool) return NULL;
+  pool->workers = calloc((size_t)threads - 1, sizeof(pthread_t));
+  if (!pool->workers) { free(pool); return NULL; }
+  pthread_mutex_init(&pool->mutex, NULL);
+  pthread_cond_init(&pool->wake, NULL);
+  int started = 0;
+  for (; started < threads - 1; started++) {
+    if (pthread_create(&pool->workers[started], NULL, worker_main, pool) != 0) break;
+  }
+  pool->threads = started + 1;
+  return pool;
+}
+
+void glean_pool_destroy(glean_pool *pool) {
+  if (!pool) return;
+  pthread_mutex_lock(&pool->mutex);
+  atomic_store(&pool->stop, 1);
+  atomic_fetch_add(&pool->generation, 1);
+  pthread_cond_broadcast(&pool->wake);
+  pthread_mutex_unlock(&pool->mutex);
+  for (int i = 0; i < pool->threads - 1; i++) pthread_join(pool->workers[i], NULL);
+  pthread_cond_destroy(&pool->wake);
+  pthread_mutex_destroy(&pool->mutex);
+  free(pool->workers);
+  free(pool);
+}
+
+int glean_pool_threads(const glean_pool *pool) { return pool ? pool->threads : 1; }
+
+void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void *context, int count) {
+  if (count <= 0) return;
+  // A pool busy with another caller's job (two interpreters sharing one) runs this one on the
+  // caller: results do not depend on how tasks are spread.
+  if (!pool || pool->threads <= 1 || count == 1 || atomic_flag_test_and_set_explicit(&pool->in_use, memory_order_acquire)) {
+    for (int i = 0; i < count; i++) fn(context, i);
+    return;
+  }
+  pool->fn = fn;
+  pool->context = context;
+  pool->count = count;
+  atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
+  atomic_store_explicit(&pool->busy, pool->threads - 1, memory_order_relaxed);
+  pthread_mutex_lock(&pool->mutex);
+  atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
+  pthread_cond_broadcast(&pool->wake);
+  pthread_mutex_unlock(&pool->mutex);
+  run_tasks(pool);
+  for (int spin = 0; atomic_load_explicit(&pool->busy, memory_order_acquire) > 0; spin++) {
+    if (spin > 100) sched_yield();
+  }
+  atomic_flag_clear_explicit(&pool->in_use, memory_order_release);
+}

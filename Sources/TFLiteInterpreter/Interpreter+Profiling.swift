@@ -1,0 +1,53 @@
+import TFLiteFormat
+import TFLiteKernels
+
+/// One node of the running graph, as a profiler names it.
+public struct NodeSummary: Sendable, Equatable {
+  /// The node's position in the subgraph (run order).
+  public var index: Int
+  /// The operator, as "FULLY_CONNECTED" (builtins) or the custom op's name.
+  public var opName: String
+  /// The operator's version.
+  public var version: Int
+  /// The name of the node's first output tensor (benchmark_model's "name" column).
+  public var outputName: String
+  /// Whether the node runs in `invoke()` (false: its outputs were computed while preparing).
+  public var runs: Bool
+}
+
+extension Interpreter {
+  /// The instruction set Glean's optimised kernels use on this machine: "avx2+fma" or "portable".
+  public static var optimizedInstructionSet: String { Optimized.instructionSet }
+
+  /// Every node of the subgraph, in run order (after `allocateTensors()`, `runs` tells which were folded).
+  public var nodeSummaries: [NodeSummary] {
+    nodes.enumerated().map { i, node in
+      let name = node.name.split(separator: " ").first.map(String.init) ?? node.name
+      let output = node.outputs.first.map { subgraph.tensors[$0].name } ?? ""
+      return NodeSummary(index: i, opName: name, version: node.version, outputName: output,
+                         runs: i < folded.count ? !folded[i] : true)
+    }
+  }
+
+  /// Runs every node once, like `invoke()`, and returns each node's wall-clock time in
+  /// nanoseconds (0 for nodes computed while preparing), indexed like `nodeSummaries`.
+  ///
+  /// ```swift
+  /// let times = try interpreter.invokeProfiled()
+  /// for (node, ns) in zip(interpreter.nodeSummaries, times) { print(node.opName, ns) }
+  /// ```
+  /// Throws: `InterpreterError.notAllocated` before `allocateTensors()`.
+  public func invokeProfiled() throws(InterpreterError) -> [UInt64] {
+    guard isAllocated else { throw .notAllocated }
+    var times = [UInt64](repeating: 0, count: nodes.count)
+    let clock = ContinuousClock()
+    for i in nodes.indices where !folded[i] {
+      let start = clock.now
+      prepared[i].invoke(nodeIO[i])
+      let elapsed = clock.now - start
+      let (seconds, attoseconds) = elapsed.components
+      times[i] = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+    return times
+  }
+}

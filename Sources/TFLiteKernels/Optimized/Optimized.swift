@@ -1,0 +1,70 @@
+import CKernels
+
+/// Glean's optimised kernels: packed, cache-blocked GEMM micro-kernels in C (AVX2+FMA chosen at
+/// run time by CPUID, portable C elsewhere), spread over a `ThreadPool`.
+///
+/// Float results differ from `Reference` only by summation rounding (FMA, same order for every
+/// thread count); hybrid (int8) results are bit-identical to the reference.
+///
+/// ```swift
+/// let fullyConnected = BuiltinKernels.optimized[.fullyConnected]!.kernel
+/// print(Optimized.instructionSet)   // "avx2+fma" or "portable"
+/// ```
+public enum Optimized {
+  /// The instruction set the C kernels use on this machine: "avx2+fma" or "portable".
+  public static var instructionSet: String { String(cString: glean_kernels_isa()) }
+
+  /// Runs `body` with the portable C path forced on the calling thread (kernels invoked from it
+  /// use portable code even on AVX2 machines), to test both paths on one machine.
+  public static func withPortableKernels<R>(_ body: () throws -> R) rethrows -> R {
+    glean_kernels_force_portable(1)
+    defer { glean_kernels_force_portable(0) }
+    return try body()
+  }
+}
+
+/// Which implementation runs each builtin operator.
+///
+/// ```swift
+/// let options = Interpreter.Options(kernels: .reference)   // the straightforward kernels
+/// ```
+public enum KernelSet: String, Sendable, CaseIterable {
+  /// Optimised kernels where Glean has them (FULLY_CONNECTED, BATCH_MATMUL), reference otherwise.
+  case optimized
+  /// The reference kernels only: plain loops, the specification of every op.
+  case reference
+}
+
+/// Worker threads kernels share: a fixed pool (the calling thread counts as one).
+///
+/// ```swift
+/// let pool = ThreadPool(threads: 2)   // one worker thread plus the caller
+/// ```
+/// Running work on it neither allocates nor locks beyond the pool's own signalling. Meant for one
+/// interpreter at a time; a job started while another caller's job runs is run on its caller alone.
+public final class ThreadPool: @unchecked Sendable {
+  let pool: OpaquePointer?
+  /// Threads in all, the caller included (1: everything runs on the caller).
+  public let threads: Int
+
+  /// A pool of `threads` threads in all; 1 or less runs everything on the caller.
+  public init(threads count: Int) {
+    pool = glean_pool_create(Int32(clamping: count))
+    threads = Int(glean_pool_threads(pool))
+  }
+
+  deinit { glean_pool_destroy(pool) }
+}
+
+/// Memory a kernel fills once while preparing (packed weights) and reads on every run.
+final class PersistentBuffer: @unchecked Sendable {
+  let raw: UnsafeMutableRawBufferPointer
+
+  init(bytes: Int) {
+    raw = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
+  }
+
+  func pointer<T>(_: T.Type) -> UnsafeMutablePointer<T> { raw.baseAddress!.assumingMemoryBound(to: T.self) }
+
+  deinit { raw.deallocate() }
+}

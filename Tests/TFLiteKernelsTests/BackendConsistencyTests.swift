@@ -1,0 +1,283 @@
+import Testing
+import TFLiteFormat
+import TFLiteKernels
+import TestSupport
+
+/// A small deterministic generator (SplitMix64), so every case is reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  mutating func floats(_ count: Int, in range: ClosedRange<Float> = -1...1) -> [Float] {
+    (0..<count).map { _ in Float.random(in: range, using: &self) }
+  }
+  mutating func int8s(_ count: Int) -> [Int8] { (0..<count).map { _ in Int8.random(in: -127...127, using: &self) } }
+}
+
+/// Optimised kernels against the reference kernels, over many shapes (odd sizes, tails of the
+/// 6 × 16 and 4 × 16 tiles, sizes past one 96-row block or 64-column task), on the AVX2 path
+/// where the machine has it and on the portable path, with 1 to 3 threads.
+///
+/// Bounds: float outputs within `Tolerance.maxScaledError` 1e-5 of the reference (the same sums
+/// in the same order; only FMA rounding differs, about K·2⁻²⁴ of the largest partial sum);
+/// hybrid outputs bit-identical (exact int32 dots, identical quantization and rescale); every
+/// optimised output bit-identical for every thread count.
+@Suite("Optimised kernels match the reference kernels")
+struct BackendConsistencyTests {
+  /// (M, K, N): rows, depth, output columns.
+  static let fullyConnectedShapes: [(Int, Int, Int)] = [
+    (1, 1, 1), (1, 7, 3), (2, 3, 2), (5, 7, 3), (6, 16, 16), (7, 17, 33), (4, 64, 16), (13, 100, 50),
+    (97, 64, 65), (200, 31, 17), (6, 1, 80), (12, 128, 128), (3, 255, 129), (101, 9, 130),
+  ]
+  /// Pools of 1, 2 and 3 threads, new for each test (tests run concurrently; a pool serves one caller).
+  let pools = [ThreadPool(threads: 1), ThreadPool(threads: 2), ThreadPool(threads: 3)]
+
+  /// Runs `body` on the machine's best path and on the portable path.
+  func onEveryPath(_ body: (String) throws -> Void) rethrows {
+    try body(Optimized.instructionSet)
+    try Optimized.withPortableKernels { try body("portable") }
+  }
+
+  @Test("float FULLY_CONNECTED: bias or none, keep_num_dims, RELU; every shape and thread count")
+  func floatFullyConnected() throws {
+    var rng = SeededGenerator(seed: 1)
+    for (index, (m, k, n)) in Self.fullyConnectedShapes.enumerated() {
+      let hasBias = index % 2 == 0
+      let options = FullyConnectedOptions(fusedActivation: index % 3 == 0 ? .relu : .none, keepNumDims: index % 4 == 1)
+      let x: TestTensor = .floats([1, m, k], rng.floats(m * k))
+      let w: TestTensor = .floats([n, k], rng.floats(n * k), constant: true)
+      let bias: TestTensor? = hasBias ? .floats([n], rng.floats(n), constant: true) : nil
+      let inputs = [x, w, bias]
+      let expected = try runKernel(Reference.FullyConnected(), options: .fullyConnected(options), inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        var first: TestOutput?
+        for pool in pools {
+          let out = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: inputs,
+                                  outputTypes: [.float32], threadPool: pool)[0]
+          #expect(out.shape == expected.shape)
+          let error = Tolerance.maxScaledError(out.floats, expected.floats)
+          #expect(error <= 1e-5, "M \(m) K \(k) N \(n) \(path) threads \(pool.threads): \(error)")
+          if let first {
+            let same = out.bytes == first.bytes
+            #expect(same, "\(path): thread count \(pool.threads) changed the result")
+          }
+          first = first ?? out
+        }
+      }
+    }
+  }
+
+  /// Input rows that stress the quantizer: zeros, a constant row, exact rounding ties, huge and tiny values.
+  static func hybridInput(m: Int, k: Int, rng: inout SeededGenerator) -> [Float] {
+    var x = rng.floats(m * k, in: -3...3)
+    for row in 0..<m {
+      let r = x.indices.dropFirst(row * k).prefix(k)
+      switch row % 6 {
+      case 1: for i in r { x[i] = 0 }
+      case 2: for i in r { x[i] = 0.75 }
+      case 3: for (j, i) in r.enumerated() { x[i] = Float(j % 9) * 0.5 - 2 }   // ties: max 2 → q = x · 63.5
+      case 4: for i in r { x[i] *= 1e6 }
+      case 5: for i in r { x[i] *= 1e-6 }
+      default: break
+      }
+    }
+    return x
+  }
+
+  @Test("hybrid FULLY_CONNECTED is bit-identical: symmetric and asymmetric inputs, per-tensor and per-channel scales",
+        arguments: [false, true])
+  func hybridFullyConnected(asymmetric: Bool) throws {
+    var rng = SeededGenerator(seed: asymmetric ? 3 : 2)
+    for (index, (m, k, n)) in Self.fullyConnectedShapes.enumerated() {
+      let perChannel = index % 2 == 1
+      let scales = perChannel ? rng.floats(n, in: 0.001...0.05) : [0.02]
+      let options = FullyConnectedOptions(fusedActivation: index % 3 == 0 ? .relu6 : .none, asymmetricQuantizeInputs: asymmetric)
+      let inputs: [TestTensor?] = [
+        .floats([m, k], Self.hybridInput(m: m, k: k, rng: &rng)),
+        .int8s([n, k], rng.int8s(n * k), scale: scales),
+        index % 4 == 2 ? nil : .floats([n], rng.floats(n), constant: true),
+      ]
+      let expected = try runKernel(Reference.FullyConnected(), options: .fullyConnected(options), inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        for pool in pools {
+          let out = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: inputs,
+                                  outputTypes: [.float32], threadPool: pool)[0]
+          #expect(out.shape == expected.shape)
+          let identical = out.bytes == expected.bytes
+          #expect(identical, "M \(m) K \(k) N \(n) \(path) threads \(pool.threads): differs by \(Tolerance.maxScaledError(out.floats, expected.floats))")
+        }
+      }
+    }
+  }
+
+  /// (left shape, right shape, adj_x, adj_y, right constant).
+  static let batchMatMulCases: [([Int], [Int], Bool, Bool, Bool)] = [
+    ([3, 5], [5, 7], false, false, false),
+    ([2, 7, 9], [2, 9, 17], false, false, false),
+    ([2, 9, 7], [2, 9, 17], true, false, false),
+    ([2, 7, 9], [2, 17, 9], false, true, false),
+    ([2, 9, 7], [2, 17, 9], true, true, true),
+    ([4, 1, 13, 8], [1, 3, 8, 21], false, false, false),   // broadcast batches
+    ([2, 3, 100, 32], [2, 3, 100, 32], false, true, false), // attention scores Q·Kᵀ
+    ([2, 100, 100], [2, 100, 32], false, false, false),     // attention · V
+    ([5, 6, 33], [33, 65], false, false, true),            // constant right side, broadcast
+    ([1, 1, 1], [1, 1, 1], false, false, false),
+  ]
+
+  @Test("float BATCH_MATMUL: adj_x / adj_y, broadcast batches, constant or computed right side")
+  func floatBatchMatMul() throws {
+    var rng = SeededGenerator(seed: 4)
+    for (l, r, adjX, adjY, constant) in Self.batchMatMulCases {
+      let inputs: [TestTensor?] = [
+        .floats(l, rng.floats(l.reduce(1, *))),
+        .floats(r, rng.floats(r.reduce(1, *)), constant: constant),
+      ]
+      let options: BuiltinOptions = .batchMatMul(BatchMatMulOptions(adjX: adjX, adjY: adjY))
+      let expected = try runKernel(Reference.BatchMatMul(), options: options, inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        var first: TestOutput?
+        for pool in pools {
+          let out = try runKernel(Optimized.BatchMatMul(), options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+          #expect(out.shape == expected.shape)
+          let error = Tolerance.maxScaledError(out.floats, expected.floats)
+          #expect(error <= 1e-5, "\(l) × \(r) adj \(adjX)/\(adjY) \(path) threads \(pool.threads): \(error)")
+          if let first {
+            let same = out.bytes == first.bytes
+            #expect(same, "\(path): thread count \(pool.threads) changed the result")
+          }
+          first = first ?? out
+        }
+      }
+    }
+  }
+
+  @Test("hybrid BATCH_MATMUL (INT8 right side) runs the reference path, bit-identical")
+  func hybridBatchMatMul() throws {
+    var rng = SeededGenerator(seed: 5)
+    let inputs: [TestTensor?] = [.floats([2, 5, 8], rng.floats(80)), .int8s([8, 3], rng.int8s(24), scale: [0.1])]
+    let options: BuiltinOptions = .batchMatMul(BatchMatMulOptions())
+    let expected = try runKernel(Reference.BatchMatMul(), options: options, inputs: inputs, outputTypes: [.float32])[0]
+    let out = try runKernel(Optimized.BatchMatMul(), options: options, inputs: inputs, outputTypes: [.float32])[0]
+    let identical = out.bytes == expected.bytes
+    #expect(identical)
+  }
+
+  /// (left shape, right shape): full, row, column and scalar broadcasts, and shapes left to the reference.
+  static let binaryCases: [([Int], [Int])] = [
+    ([2, 3, 5], [2, 3, 5]), ([2, 3, 5], [5]), ([2, 3, 5], [1, 1, 5]), ([2, 3, 5], [2, 3, 1]), ([2, 3, 5], [1]),
+    ([5], [2, 3, 5]), ([2, 3, 1], [2, 3, 5]), ([4, 1, 5], [3, 5]), ([37], [37]), ([1, 384, 128], [128]), ([3, 1], [1, 4]),
+    ([2, 384, 128], [2, 384, 128]), ([2, 384, 128], [2, 384, 1]), ([2, 384, 128], [128]), ([70_000, 1], [1]),
+  ]
+
+  @Test("float ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE are bit-identical over every broadcast pattern")
+  func floatBinary() throws {
+    var rng = SeededGenerator(seed: 6)
+    let kernels: [(Optimized.FloatBinary, BinaryElementwiseKernel, BuiltinOptions)] = [
+      (.add, Reference.add, .add(ArithmeticOptions(fusedActivation: .relu))), (.sub, Reference.sub, .sub(ArithmeticOptions())),
+      (.mul, Reference.mul, .mul(.none)), (.div, Reference.div, .div(.relu6)), (.squaredDifference, Reference.squaredDifference, .none),
+    ]
+    for (optimized, reference, options) in kernels {
+      for (l, r) in Self.binaryCases {
+        let inputs: [TestTensor?] = [.floats(l, rng.floats(l.reduce(1, *), in: -3...3)), .floats(r, rng.floats(r.reduce(1, *), in: 0.5...3))]
+        let expected = try runKernel(reference, options: options, inputs: inputs, outputTypes: [.float32])[0]
+        try onEveryPath { path in
+          for pool in pools {
+            let out = try runKernel(optimized, options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+            let identical = out.shape == expected.shape && out.bytes == expected.bytes
+            #expect(identical, "\(l) and \(r), \(path), threads \(pool.threads): differs by \(Tolerance.maxScaledError(out.floats, expected.floats))")
+          }
+        }
+      }
+    }
+  }
+
+  @Test("SOFTMAX within 1e-6 of the reference: row lengths around the 8-wide vectors, beta, large and tiny logits")
+  func softmax() throws {
+    var rng = SeededGenerator(seed: 7)
+    for (shape, beta, spread) in [([3, 1], Float(1), Float(1)), ([2, 7], 1, 5), ([4, 8], 0.5, 5), ([3, 17], 1, 30), ([2, 4, 384], 1, 10),
+                                  ([1, 2, 100], 2, 100), ([5, 33], 1, 0)] as [([Int], Float, Float)] {
+      let inputs: [TestTensor?] = [.floats(shape, rng.floats(shape.reduce(1, *), in: -spread...spread))]
+      let options: BuiltinOptions = .softmax(SoftmaxOptions(beta: beta))
+      let expected = try runKernel(Reference.Softmax(), options: options, inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        for pool in pools {
+          let out = try runKernel(Optimized.Softmax(), options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+          let error = Tolerance.maxScaledError(out.floats, expected.floats)
+          #expect(out.shape == expected.shape && error <= 1e-6, "\(shape) beta \(beta) \(path): \(error)")
+        }
+      }
+    }
+  }
+
+  @Test("GELU, exact and tanh-approximate, within 1e-6 · max(1, |x|) of the reference", arguments: [false, true])
+  func gelu(approximate: Bool) throws {
+    var rng = SeededGenerator(seed: 8)
+    var x = rng.floats(20_000, in: -12...12) + [0, -0.0, 1e-30, -1e-30, 100, -100, 3, -3, 0.5, -0.5, 1e-4]
+    x += rng.floats(1_003, in: -1...1)
+    let inputs: [TestTensor?] = [.floats([x.count], x)]
+    let options: BuiltinOptions = .gelu(GeluOptions(approximate: approximate))
+    let expected = try runKernel(Reference.Gelu(), options: options, inputs: inputs, outputTypes: [.float32])[0].floats
+    try onEveryPath { path in
+      for pool in pools {
+        let out = try runKernel(Optimized.Gelu(), options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0].floats
+        var worst: Float = 0
+        for i in x.indices { worst = max(worst, abs(out[i] - expected[i]) / max(1, abs(x[i]))) }
+        #expect(worst <= 1e-6, "\(path) threads \(pool.threads): \(worst)")
+      }
+    }
+  }
+
+  @Test("MEAN over trailing axes within 1e-6 of the reference; other axes run the reference")
+  func mean() throws {
+    var rng = SeededGenerator(seed: 9)
+    for (shape, axes, keepDims) in [([2, 3, 5], [2], true), ([2, 384, 384], [-1], true), ([4, 37], [1], false), ([3, 4, 5], [1, 2], false),
+                                    ([3, 4, 5], [0], true), ([3, 4, 5], [1], true), ([70, 1], [1], true)] as [([Int], [Int32], Bool)] {
+      let inputs: [TestTensor?] = [.floats(shape, rng.floats(shape.reduce(1, *), in: -2...3)), .int32s([axes.count], axes)]
+      let options: BuiltinOptions = .reducer(ReducerOptions(keepDims: keepDims))
+      let expected = try runKernel(Reference.Mean(), options: options, inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        for pool in pools {
+          let out = try runKernel(Optimized.Mean(), options: options, inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+          let error = Tolerance.maxScaledError(out.floats, expected.floats)
+          #expect(out.shape == expected.shape && error <= 1e-6, "\(shape) axes \(axes) \(path): \(error)")
+        }
+      }
+    }
+  }
+
+  @Test("TRANSPOSE is bit-identical: head split and merge, permutations moving the last axis, INT32")
+  func transpose() throws {
+    var rng = SeededGenerator(seed: 10)
+    for (shape, perm) in [([1, 7, 4, 5], [0, 2, 1, 3]), ([2, 3, 4, 5], [2, 0, 1, 3]), ([2, 3, 4, 5], [1, 0, 2, 3]),
+                          ([2, 3, 4], [0, 2, 1]), ([3, 4], [1, 0]), ([2, 3, 4, 5], [0, 1, 2, 3]), ([2, 1, 3, 2], [-3, 0, 2, 3])] as [([Int], [Int32])] {
+      for input in [TestTensor.floats(shape, rng.floats(shape.reduce(1, *))),
+                    TestTensor.int32s(shape, (0..<Int32(shape.reduce(1, *))).map { $0 * 7 }, constant: false)] {
+        let inputs: [TestTensor?] = [input, .int32s([perm.count], perm)]
+        let expected = try runKernel(Reference.Transpose(), inputs: inputs, outputTypes: [input.type])[0]
+        let out = try runKernel(Optimized.Transpose(), inputs: inputs, outputTypes: [input.type])[0]
+        let identical = out.shape == expected.shape && out.bytes == expected.bytes
+        #expect(identical, "\(shape) perm \(perm) \(input.type)")
+      }
+    }
+  }
+
+  @Test("malformed nodes are refused by the optimised kernels as by the reference")
+  func refusals() {
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(FullyConnectedOptions()),
+                        inputs: [.floats([2, 5], Array(repeating: 1, count: 10)), .floats([3, 4], Array(repeating: 1, count: 12), constant: true)],
+                        outputTypes: [.float32])
+    }
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Optimized.BatchMatMul(), options: .batchMatMul(BatchMatMulOptions()),
+                        inputs: [.floats([2, 3], Array(repeating: 1, count: 6)), .floats([4, 2], Array(repeating: 1, count: 8))],
+                        outputTypes: [.float32])
+    }
+  }
+}

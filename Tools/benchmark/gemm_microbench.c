@@ -1,0 +1,24 @@
+// Single-core throughput of Glean's C kernels (float GEMM, hybrid int8 GEMM, input quantization)
+// on the FULLY_CONNECTED shapes of MobileBERT (K 128/512) and MiniLM (384/1536), best of 30.
+// Offline tool, not part of the package:
+//
+//   S=Sources/CKernels; clang -O2 -I$S/include -I$S Tools/benchmark/gemm_microbench.c $S/*.c -o /tmp/gemm_microbench -lm -lpthread
+//   /tmp/gemm_microbench
+#include "glean_kernels.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+static double now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec*1e-9;}
+int main(int argc,char**argv){
+  int shapes[][3]={{384,128,512},{384,512,128},{384,128,128},{384,384,1536},{384,1536,384}};
+  for(int s=0;s<5;s++){int m=shapes[s][0],k=shapes[s][1],n=shapes[s][2];
+    float*a=malloc(4*m*k),*w=malloc(4*n*k),*c=malloc(4*m*n),*p=malloc(4*glean_sgemm_packed_size(k,n));
+    for(int i=0;i<m*k;i++)a[i]=rand()/(float)RAND_MAX; for(int i=0;i<n*k;i++)w[i]=rand()/(float)RAND_MAX;
+    glean_sgemm_pack(w,1,k,k,n,p);
+    double best=1e9; for(int r=0;r<30;r++){double t=now();glean_sgemm(NULL,m,n,k,a,k,1,p,NULL,c,n);t=now()-t;if(t<best)best=t;}
+    int16_t*q=malloc(2*m*(k+1));float*sc=malloc(4*m);int32_t*zp=malloc(4*m);int8_t*pw=malloc(glean_qgemm_packed_size(k,n));int8_t*wi=malloc(n*k);
+    for(int i=0;i<n*k;i++)wi[i]=rand()%255-127; glean_qgemm_pack(wi,n,k,pw);
+    float*ws=malloc(4*n);for(int i=0;i<n;i++)ws[i]=0.01f;
+    double bq=1e9,bz=1e9; for(int r=0;r<30;r++){double t=now();glean_quantize_rows(NULL,a,m,k,1,q,sc,zp);double t2=now();glean_qgemm(NULL,m,n,k,q,sc,zp,pw,NULL,ws,NULL,c,n);double t3=now(); if(t2-t<bz)bz=t2-t; if(t3-t2<bq)bq=t3-t2;}
+    printf("M%d K%d N%d: sgemm %.3f ms %.1f GFLOP/s | quantize %.3f ms, qgemm %.3f ms %.1f GOP/s\n",m,k,n,best*1e3,2.0*m*n*k/best/1e9,bz*1e3,bq*1e3,2.0*m*n*k/bq/1e9);}
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Times Glean and LiteRT on the same .tflite models in one run, alternating rounds.
+
+    swift build -c release --product glean
+    python3 Tools/benchmark/side_by_side.py --make-models /tmp/glean-bench     # once: ~3 min of conversion
+    python3 Tools/benchmark/side_by_side.py --model-dir /tmp/glean-bench --threads 1 2 --rounds 5
+
+For every model and thread count, each round runs `glean benchmark --json` and a LiteRT worker
+(ai_edge_litert, default op resolver = XNNPACK, same num_threads), each in a fresh process that
+warms up then times --runs inferences; the order of the two alternates between rounds. Prints the
+median over rounds of each round's median, the ratio Glean/LiteRT, each side's peak RSS (VmHWM of
+its own process; LiteRT's includes the Python interpreter and NumPy, ~30 MB), and the fraction of
+the FP32 FMA peak reached: FLOPs / time / (--peak-gflops × threads).
+
+Models looked for in --model-dir: mobilebert_float.tflite and mobilebert_int8.tflite (24-layer
+MobileBERT architecture, 384 tokens) and minilm_int8.tflite (a MiniLM-L6 stand-in: 6 layers, hidden
+384, 12 heads, intermediate 1536, 384 tokens, dynamic-range int8), plus Models/glean-qa-minilm-l6.tflite
+when the repository has it. Offline tool: nothing at run time or in `swift test` needs it.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# The LiteRT side, run in its own process so that its peak RSS is its own.
+LITERT_WORKER = r"""
+import json, sys, time
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter
+path, threads, warmup, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+started = time.perf_counter()
+interpreter = Interpreter(model_path=path, num_threads=threads)
+interpreter.allocate_tensors()
+init_us = (time.perf_counter() - started) * 1e6
+rng = np.random.default_rng(0)
+for d in interpreter.get_input_details():
+    shape, dtype, name = d["shape"], d["dtype"], d["name"].lower()
+    if dtype == np.float32:
+        value = rng.uniform(-1, 1, shape).astype(np.float32)
+    elif "mask" in name:
+        value = np.ones(shape, dtype)
+    elif "id" in name and "type" not in name and "segment" not in name:
+        value = rng.integers(0, 1000, shape).astype(dtype)
+    else:
+        value = np.zeros(shape, dtype)
+    interpreter.set_tensor(d["index"], value)
+started = time.perf_counter(); interpreter.invoke(); first_us = (time.perf_counter() - started) * 1e6
+for _ in range(warmup):
+    interpreter.invoke()
+times = []
+for _ in range(runs):
+    started = time.perf_counter(); interpreter.invoke(); times.append((time.perf_counter() - started) * 1e6)
+peak = None
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        peak = int(line.split()[1]) * 1024
+times.sort()
+print(json.dumps({"init_us": init_us, "first_us": first_us, "median_us": times[len(times) // 2],
+                  "min_us": times[0], "peak_rss_bytes": peak}))
+"""
+
+
+def mobilebert_flops(layers=24, s=384, h=512, b=128, e=128, intermediate=512, ffn=4):
+    dense = 3 * e * h + layers * (4 * h * b + 3 * b * b + ffn * 2 * b * intermediate) + h * 2
+    return 2 * (s * dense + layers * 2 * s * s * b)
+
+
+def bert_flops(layers=6, s=384, h=384, intermediate=1536):
+    dense = layers * (4 * h * h + 2 * h * intermediate) + h * 2
+    return 2 * (s * dense + layers * 2 * s * s * h)
+
+
+MODELS = [
+    ("mobilebert_float.tflite", "MobileBERT-24 float", mobilebert_flops()),
+    ("mobilebert_int8.tflite", "MobileBERT-24 dynamic-range int8", mobilebert_flops()),
+    ("minilm_int8.tflite", "MiniLM-L6 stand-in dynamic-range int8", bert_flops()),
+]
+
+
+def make_models(directory):
+    """Generates the benchmark models (not committed: 98 + 27 + 23 MB)."""
+    os.makedirs(directory, exist_ok=True)
+    sys.path.insert(0, os.path.join(ROOT, "Tools", "models"))
+    import architectures  # noqa: E402
+    import tflite_tools as tt  # noqa: E402
+    for name, dynamic in (("mobilebert_float.tflite", False), ("mobilebert_int8.tflite", True)):
+        path = os.path.join(directory, name)
+        if not os.path.exists(path):
+            subprocess.run([sys.executable, os.path.join(ROOT, "Tools/models/generate_fixtures.py"), "--full-mobilebert", path]
+                           + (["--dynamic-range"] if dynamic else []), check=True)
+    path = os.path.join(directory, "minilm_int8.tflite")
+    if not os.path.exists(path):
+        config = architectures.BertConfig(hidden=384, heads=12, intermediate=1536, layers=6, sequence=384)
+        function, _ = architectures.bert(config, 6_384)
+        with open(path, "wb") as f:
+            f.write(tt.convert(function, "dynamic_range"))
+        print(f"wrote {path}")
+
+
+def run_glean(glean, model, threads, warmup, runs, reference):
+    command = [glean, "benchmark", model, "--json", "--threads", str(threads), "--warmup-runs", str(warmup), "--num-runs", str(runs)]
+    if reference:
+        command.append("--reference")
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    result = json.loads(out)
+    return result["inference_us"]["median"], result["peak_rss_bytes"], result["first_us"]
+
+
+def run_litert(model, threads, warmup, runs):
+    out = subprocess.run([sys.executable, "-c", LITERT_WORKER, model, str(threads), str(warmup), str(runs)],
+                         check=True, capture_output=True, text=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    return result["median_us"], result["peak_rss_bytes"], result["first_us"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--glean", default=os.path.join(ROOT, ".build/release/glean"))
+    parser.add_argument("--model-dir", default="/tmp/glean-bench")
+    parser.add_argument("--make-models", metavar="DIR", help="generate the benchmark models into DIR, then exit")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=10, help="timed inferences per process")
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--only", help="only models whose file name contains this")
+    parser.add_argument("--reference", action="store_true", help="time Glean's reference kernels")
+    parser.add_argument("--peak-gflops", type=float, default=117.0, help="FP32 FMA peak of one core, GFLOP/s")
+    args = parser.parse_args()
+    if args.make_models:
+        make_models(args.make_models)
+        return
+
+    models = [(os.path.join(args.model_dir, f), label, flops) for f, label, flops in MODELS]
+    shipped = os.path.join(ROOT, "Models", "glean-qa-minilm-l6.tflite")
+    if os.path.exists(shipped):
+        models.append((shipped, "glean-qa-minilm-l6 (shipped)", bert_flops()))
+    models = [m for m in models if os.path.exists(m[0]) and (not args.only or args.only in os.path.basename(m[0]))]
+    if not models:
+        sys.exit(f"no models in {args.model_dir}; run with --make-models {args.model_dir} first")
+    if not os.path.exists(args.glean):
+        sys.exit(f"no {args.glean}; run `swift build -c release --product glean` first")
+
+    print(f"# {time.strftime('%Y-%m-%d %H:%M:%S')}  cores: {os.cpu_count()}  load average: {os.getloadavg()}")
+    print(f"# rounds {args.rounds} × {args.runs} runs (+{args.warmup} warm-up), alternating order; medians of round medians")
+    rows = []
+    for path, label, flops in models:
+        for threads in args.threads:
+            glean_times, litert_times, glean_rss, litert_rss = [], [], [], []
+            for round_index in range(args.rounds):
+                order = ("glean", "litert") if round_index % 2 == 0 else ("litert", "glean")
+                for side in order:
+                    if side == "glean":
+                        median, rss, _ = run_glean(args.glean, path, threads, args.warmup, args.runs, args.reference)
+                        glean_times.append(median); glean_rss.append(rss)
+                    else:
+                        median, rss, _ = run_litert(path, threads, args.warmup, args.runs)
+                        litert_times.append(median); litert_rss.append(rss)
+            g, l = statistics.median(glean_times), statistics.median(litert_times)
+            peak = flops / (g * 1e-6) / (args.peak_gflops * 1e9 * threads)
+            rows.append((label, threads, g, l, g / l, peak, max(glean_rss), max(litert_rss), flops))
+            print(f"{label:40s} threads {threads}: Glean {g / 1000:8.1f} ms  LiteRT {l / 1000:8.1f} ms  ratio {g / l:5.2f}  "
+                  f"Glean {peak * 100:5.1f}% of FMA peak ({flops / 1e9:.2f} GFLOP)  peak RSS Glean {max(glean_rss) / 2**20:6.1f} MB, "
+                  f"LiteRT {max(litert_rss) / 2**20:6.1f} MB   [rounds: Glean {[round(t / 1000, 1) for t in glean_times]}, "
+                  f"LiteRT {[round(t / 1000, 1) for t in litert_times]}]", flush=True)
+    print()
+    print("| model | threads | Glean ms | LiteRT ms | ratio | % FMA peak | Glean RSS MB | LiteRT RSS MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, threads, g, l, ratio, peak, grss, lrss, _ in rows:
+        print(f"| {label} | {threads} | {g / 1000:.1f} | {l / 1000:.1f} | {ratio:.2f} | {peak * 100:.1f} | {grss / 2**20:.0f} | {lrss / 2**20:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
