@@ -52,7 +52,8 @@ import WordPiece
 
       Who was born in Paris? Nobody in this text.
       """
-    let document = try QADocument(text: text)
+    // One passage per paragraph, so answers from several passages are ranked together.
+    let document = try QADocument(text: text, splitter: PassageSplitter(packsParagraphs: false))
     #expect(document.passages.count == 3)
     var options = QuestionAnswerer.Options()
     options.passages = nil
@@ -77,7 +78,7 @@ import WordPiece
   @Test func retrievalLimitsThePassagesRead() async throws {
     let paragraphs = (0..<20).map { "Paragraph \($0) talks about the weather in july." }
       + ["Nikola Tesla was born in Smiljan."]
-    let document = try QADocument(text: paragraphs.joined(separator: "\n\n"))
+    let document = try QADocument(text: paragraphs.joined(separator: "\n\n"), splitter: PassageSplitter(packsParagraphs: false))
     #expect(try document.passagesToRead(for: "Where was Tesla born?", limit: 2).first == 20)
     #expect(try document.passagesToRead(for: "Where was Tesla born?", limit: 2).count == 2)
     #expect(try document.passagesToRead(for: "Where was Tesla born?", limit: nil).count == 21)

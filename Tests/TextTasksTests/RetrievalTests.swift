@@ -23,9 +23,17 @@ import Testing
 @Suite struct PassageSplitterTests {
   @Test func paragraphsAreSeparatedByBlankLines() throws {
     let text = "  First paragraph,\nstill first.\n \t\nSecond one.\n\n\n\nThird.\n"
-    let passages = try PassageSplitter().passages(of: text)
+    let passages = try PassageSplitter(packsParagraphs: false).passages(of: text)
     #expect(passages.map { String(text[$0.range]) } == ["First paragraph,\nstill first.", "Second one.", "Third."])
     #expect(passages.map(\.index) == [0, 1, 2])
+  }
+
+  @Test func shortParagraphsArePackedUpToTheWordLimit() throws {
+    // Words per paragraph: 1, 4, 2, 3, 6 (long: windowed alone), 1.
+    let text = "Heading\n\none two three four\n\nfive six\n\nseven eight nine\n\na b c d e f\n\nend"
+    let passages = try PassageSplitter(maxWords: 5, overlapWords: 1).passages(of: text)
+    #expect(passages.map { String(text[$0.range]) } ==
+      ["Heading\n\none two three four", "five six\n\nseven eight nine", "a b c d e", "e f", "end"])
   }
 
   @Test func longParagraphsBecomeOverlappingWindows() throws {

@@ -8,11 +8,15 @@ public struct Passage: Sendable, Equatable {
   public var index: Int
 }
 
-/// Splits a document into passages: paragraphs, and overlapping windows of words where a paragraph is long.
+/// Splits a document into passages: runs of whole paragraphs, and overlapping windows of words where a
+/// paragraph is long.
 ///
-/// Paragraphs are separated by blank lines (lines with only white space). A paragraph of more than
-/// `maxWords` words becomes windows of `maxWords` words, each starting `maxWords - overlapWords` words
-/// after the previous one, so that an answer near a window's edge is whole in some window.
+/// Paragraphs are separated by blank lines (lines with only white space). Consecutive paragraphs are packed
+/// into one passage while it stays within `maxWords` words (so headings and short notes share a reader
+/// window instead of each taking one); set `packsParagraphs` to false for one passage per paragraph.
+/// A paragraph of more than `maxWords` words becomes windows of `maxWords` words, each starting
+/// `maxWords - overlapWords` words after the previous one, so that an answer near a window's edge is
+/// whole in some window.
 ///
 /// ```swift
 /// let passages = try PassageSplitter(maxWords: 200, overlapWords: 50).passages(of: text)
@@ -20,11 +24,13 @@ public struct Passage: Sendable, Equatable {
 public struct PassageSplitter: Sendable {
   public var maxWords: Int
   public var overlapWords: Int
+  public var packsParagraphs: Bool
 
-  /// - Precondition: `maxWords > 0` and `0 <= overlapWords < maxWords` (values are clamped into range).
-  public init(maxWords: Int = 200, overlapWords: Int = 50) {
+  /// `maxWords` is at least 1 and `overlapWords` is clamped into `0..<maxWords`.
+  public init(maxWords: Int = 200, overlapWords: Int = 50, packsParagraphs: Bool = true) {
     self.maxWords = max(1, maxWords)
     self.overlapWords = min(max(0, overlapWords), self.maxWords - 1)
+    self.packsParagraphs = packsParagraphs
   }
 
   /// The passages of `text`, in document order. Empty or blank text has none.
@@ -32,12 +38,30 @@ public struct PassageSplitter: Sendable {
   /// - Throws: `UnicodeTextError` only when ICU fails.
   public func passages(of text: String) throws(UnicodeTextError) -> [Passage] {
     var passages: [Passage] = []
+    // Paragraphs waiting to be packed into one passage, and their word count.
+    var pending: Range<String.Index>? = nil
+    var pendingWords = 0
+    func flush() {
+      if let range = pending { passages.append(Passage(range: range, index: passages.count)) }
+      pending = nil
+      pendingWords = 0
+    }
     for paragraph in Self.paragraphs(of: text) {
       let words = try WordBreaks.segments(of: String(text[paragraph])).filter { $0.kind.isWord }
+      if words.isEmpty { continue }
       if words.count <= maxWords {
-        if !words.isEmpty { passages.append(Passage(range: paragraph, index: passages.count)) }
+        if packsParagraphs, let range = pending, pendingWords + words.count <= maxWords {
+          pending = range.lowerBound..<paragraph.upperBound
+          pendingWords += words.count
+        } else {
+          flush()
+          pending = paragraph
+          pendingWords = words.count
+          if !packsParagraphs { flush() }
+        }
         continue
       }
+      flush()
       // Map the paragraph-local indices back into `text`.
       let local = String(text[paragraph])
       func toText(_ i: String.Index) -> String.Index {
@@ -54,6 +78,7 @@ public struct PassageSplitter: Sendable {
         start += step
       }
     }
+    flush()
     return passages
   }
 
