@@ -24,23 +24,6 @@ MAX_QUERY_TOKENS = 64
 DOC_STRIDE = 128
 CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
 
-# Training sets: only sets whose licence allows redistributing a model trained on them.
-# (SQuAD-Shifts has no stated licence and is excluded.)
-CORE_SETS = [
-    "squad_v1.1_train_prefix_ermeba.json.gz",  # CC BY-SA 4.0
-    "qed_train_nq_squadfmt.json.gz",  # QED (Wikipedia text, CC BY-SA 3.0)
-    "qed_dev_nq_squadfmt.json.gz",
-    "covidqa_200423.answers_fixed.json.gz",  # Apache-2.0
-]
-AUX_SETS = [
-    "fairytaleqa_train_explicit_matched.json.gz",  # Apache-2.0
-    "fairytaleqa_val_explicit_matched.json.gz",
-    "fairytaleqa_test_explicit_matched.json.gz",
-]
-AUGMENT_SETS = [
-    "qamr_dev_filtered_wiki_squadfmt.json.gz",  # MIT
-    "qamr_test_filtered_wiki_squadfmt.json.gz",
-]
 
 
 def is_held_out(article_index):
