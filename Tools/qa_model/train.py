@@ -119,6 +119,9 @@ def main():
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--save-every", type=int, default=25)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--init-from", help="start from these QA weights (a final_model.pt) instead of the base model")
+    parser.add_argument("--first-batch", type=int, default=0,
+                        help="index in the seeded batch order where this run starts (continue a previous run's epoch)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(args.threads)
@@ -139,6 +142,9 @@ def main():
 
     torch.manual_seed(args.seed)
     model = BertForQuestionAnswering.from_pretrained(base_model_dir())
+    if args.init_from:
+        model.load_state_dict(torch.load(args.init_from, map_location="cpu"))
+        print("initialised from %s" % args.init_from, flush=True)
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": args.weight_decay},
@@ -180,7 +186,7 @@ def main():
     model.train()
     started, seen, loss_sum = time.time(), 0, 0.0
     while step < args.steps:
-        indices = batches[step % len(batches)]
+        indices = batches[(args.first_batch + step) % len(batches)]
         ids, mask, segments, starts, ends = collate(pool, indices)
         out = model(input_ids=ids, attention_mask=mask, token_type_ids=segments,
                     start_positions=starts, end_positions=ends)
