@@ -56,11 +56,17 @@ struct Ask: AsyncParsableCommand {
     guard input.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
       throw CLIError("\(file) is empty: there is nothing to answer from")
     }
-    let answerer = try modelOptions.makeAnswerer { options in
-      options.passages = exhaustive ? nil : passages
-      options.maxAnswerTokens = maxAnswerTokens
-    }
-    let document = try QADocument(text: input.text)
+    // Loading the model and indexing the file are independent: do both at once.
+    let (passages, exhaustive, maxAnswerTokens, modelOptions) = (self.passages, self.exhaustive, self.maxAnswerTokens, self.modelOptions)
+    async let loading = Task.detached {
+      try modelOptions.makeAnswerer { options in
+        options.passages = exhaustive ? nil : passages
+        options.maxAnswerTokens = maxAnswerTokens
+      }
+    }.value
+    async let indexing = Task.detached { try QADocument(text: input.text) }.value
+    let answerer = try await loading
+    let document = try await indexing
 
     if questions.isEmpty {
       let interactive = isatty(STDIN_FILENO) != 0

@@ -27,12 +27,12 @@ extension QuestionAnswerer {
   /// The model inputs the Task Library builds for a question and a context.
   func taskLibraryInput(question: String, context: String) throws(QuestionAnsweringError) -> TaskLibraryQAInput {
     let words = Self.spaceSeparatedWords(context)
-    var queryIDs = compatTokenizer.tokenize(Self.asciiLowercased(question)).map(\.id)
+    var queryIDs = tokenizer.tokenize(Self.asciiLowercased(question)).map(\.id)
     if queryIDs.count > TaskLibraryQAInput.maxQueryTokens { queryIDs.removeLast(queryIDs.count - TaskLibraryQAInput.maxQueryTokens) }
     var docIDs: [Int] = []
     var tokenWord: [Int] = []
     for (i, word) in words.enumerated() {
-      for token in compatTokenizer.tokenize(Self.asciiLowercased(String(context.unicodeScalars[word.range]))) {
+      for token in tokenizer.tokenize(Self.asciiLowercased(String(context.unicodeScalars[word.range]))) {
         docIDs.append(token.id)
         tokenWord.append(i)
       }
@@ -44,7 +44,7 @@ extension QuestionAnswerer {
       docIDs.removeLast(docIDs.count - maxContext)
       tokenWord.removeLast(tokenWord.count - maxContext)
     }
-    let special = try specialIDs(compatTokenizer)
+    let special = try specialIDs(tokenizer)
     var ids: [Int32] = [special.classification] + queryIDs.map(Int32.init) + [special.separator]
     var segments = [Int32](repeating: 0, count: ids.count)
     var positionWord = [Int?](repeating: nil, count: ids.count)

@@ -76,8 +76,8 @@ public final class QuestionAnswerer: Sendable {
 
   let model: Model
   let binding: QAModelBinding
+  /// Hugging Face BERT rules in `.standard` mode, the Task Library's in `.tfliteCompatible` mode.
   let tokenizer: BertTokenizer
-  let compatTokenizer: BertTokenizer
   let pool: InterpreterPool
   public let options: Options
 
@@ -105,8 +105,11 @@ public final class QuestionAnswerer: Sendable {
     self.model = model
     self.binding = try QAModelBinding.bind(model)
     do {
-      self.tokenizer = try BertTokenizer(vocabulary: vocabulary, configuration: .huggingFace(lowercase: lowercase))
-      self.compatTokenizer = try BertTokenizer(vocabulary: vocabulary, configuration: .tfliteTaskLibrary)
+      let rules: BertTokenizerConfiguration = switch options.mode {
+      case .standard: .huggingFace(lowercase: lowercase)
+      case .tfliteCompatible: .tfliteTaskLibrary
+      }
+      self.tokenizer = try BertTokenizer(vocabulary: vocabulary, configuration: rules)
     } catch {
       throw .vocabulary(error)
     }
