@@ -31,6 +31,9 @@ extension Eval {
     @Option(help: "Answer only the first N questions.")
     var limit: Int?
 
+    @Option(parsing: .upToNextOption, help: "Only these articles (by title), e.g. a held-out split.")
+    var articles: [String] = []
+
     @Option(help: "Write the predictions ({id: answer}) to this JSON file.")
     var predictions: String?
 
@@ -45,8 +48,13 @@ extension Eval {
     }
 
     func run() async throws {
-      let dataset: SQuADDataset
+      var dataset: SQuADDataset
       do { dataset = try SQuADDataset(contentsOf: URL(fileURLWithPath: data)) } catch { throw CLIError("\(error)") }
+      if !articles.isEmpty {
+        let missing = Set(articles).subtracting(dataset.articles.map(\.title))
+        guard missing.isEmpty else { throw CLIError("no article titled \(missing.sorted().joined(separator: ", ")) in \(data)") }
+        dataset.articles = dataset.articles.filter { articles.contains($0.title) }
+      }
       let answerer = try modelOptions.makeAnswerer()
 
       let total = min(limit ?? .max, dataset.questionCount)
