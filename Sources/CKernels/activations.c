@@ -41,6 +41,21 @@ static float erfc_positive_scalar(float z) {
   return poly * exp_scalar(-z * z);
 }
 
+/* GELU of one value: 0.5 v (1 + erf(v / sqrt 2)), or with `approximate` the tanh form, written as
+   0.5 v (2 - 2 / (exp(2u) + 1)) with u = sqrt(2/pi) (v + 0.044715 v^3). The vector tails and the
+   portable path share it. */
+static float gelu_scalar(float v, int approximate) {
+  float factor;
+  if (approximate) {
+    float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+    factor = 2.0f - 2.0f / (exp_scalar(u + u) + 1.0f);
+  } else {
+    float z = v * 0.7071067811865476f;
+    factor = z < 0 ? erfc_positive_scalar(-z) : 2.0f - erfc_positive_scalar(z);
+  }
+  return 0.5f * v * factor;
+}
+
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma")))
 static inline __m256 exp_avx2(__m256 x) {
@@ -126,15 +141,7 @@ static void gelu_avx2(const float *x, float *y, ptrdiff_t count, int approximate
     _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_mul_ps(half, v), factor));
   }
   for (; i < count; i++) {
-    float v = x[i], factor;
-    if (approximate) {
-      float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-      factor = 2.0f - 2.0f / (exp_scalar(u + u) + 1.0f);
-    } else {
-      float z = v * 0.7071067811865476f;
-      factor = z < 0 ? erfc_positive_scalar(-z) : 2.0f - erfc_positive_scalar(z);
-    }
-    y[i] = 0.5f * v * factor;
+    y[i] = gelu_scalar(x[i], approximate);
   }
 }
 #endif
@@ -191,14 +198,6 @@ void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count,
 
 static void gelu_portable(const float *x, float *y, ptrdiff_t count, int approximate) {
   for (ptrdiff_t i = 0; i < count; i++) {
-    float v = x[i], factor;
-    if (approximate) {
-      float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-      factor = 2.0f - 2.0f / (exp_scalar(u + u) + 1.0f);
-    } else {
-      float z = v * 0.7071067811865476f;
-      factor = z < 0 ? erfc_positive_scalar(-z) : 2.0f - erfc_positive_scalar(z);
-    }
-    y[i] = 0.5f * v * factor;
+    y[i] = gelu_scalar(x[i], approximate);
   }
 }
