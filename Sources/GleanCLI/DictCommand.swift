@@ -169,30 +169,6 @@ struct DictBench: ParsableCommand {
   }
 }
 
-/// Minimal JSON writing that keeps keys in the order given (like `sdcv -j`).
-enum JSONText {
-  static func string(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        out += String(format: "\\u%04x", scalar.value)
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
-
-  static func object(_ fields: [(String, String)]) -> String {
-    "{" + fields.map { "\(string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
-  }
-}
-
 /// Left-aligned text columns separated by two spaces.
 enum Table {
   static func render(_ rows: [[String]]) -> String {

@@ -132,7 +132,7 @@ enum ModelRunner {
       let tensor = try interpreter.output(i)
       let bytes = try interpreter.outputBytes(i)
       let values = try OutputRendering.values(bytes, type: tensor.type, name: tensor.name)
-      entries.append("  \(OutputRendering.quoted(tensor.name)): {\"dtype\": \"\(OutputRendering.dtypeName(tensor.type))\", \"shape\": [\(tensor.shape.map(String.init).joined(separator: ", "))], \"data\": [\(values.joined(separator: ", "))]}")
+      entries.append("  \(JSONText.string(tensor.name)): {\"dtype\": \"\(OutputRendering.dtypeName(tensor.type))\", \"shape\": [\(tensor.shape.map(String.init).joined(separator: ", "))], \"data\": [\(values.joined(separator: ", "))]}")
     }
     return "{\n" + entries.joined(separator: ",\n") + "\n}"
   }
@@ -413,20 +413,5 @@ enum OutputRendering {
     }
   }
 
-  /// A JSON string literal.
-  static func quoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-      }
-    }
-    return out + "\""
-  }
+
 }

@@ -148,7 +148,7 @@ struct Tokenize: AsyncParsableCommand {
       throw CLIError("\(error)")
     }
     if json {
-      var out = "{\"tokens\": [" + encoding.tokens.map(Self.jsonString).joined(separator: ", ") + "]"
+      var out = "{\"tokens\": [" + encoding.tokens.map(JSONText.string).joined(separator: ", ") + "]"
       out += ", \"ids\": [" + encoding.ids.map(String.init).joined(separator: ", ") + "]"
       out += ", \"offsets\": [" + encoding.offsets.map { "[\($0.lowerBound), \($0.upperBound)]" }.joined(separator: ", ") + "]"
       if pair != nil { out += ", \"type_ids\": [" + encoding.typeIDs.map(String.init).joined(separator: ", ") + "]" }
@@ -157,7 +157,7 @@ struct Tokenize: AsyncParsableCommand {
     var rows: [[String]] = [["#", "token", "id", "offsets", "text"]]
     for i in encoding.ids.indices {
       let source = encoding.sequenceIDs[i] == 1 ? (pair ?? "") : text
-      let quoted = encoding.range(ofToken: i, in: source).map { Self.jsonString(String(source[$0])) } ?? ""
+      let quoted = encoding.range(ofToken: i, in: source).map { JSONText.string(String(source[$0])) } ?? ""
       let offsets = encoding.sequenceIDs[i] == nil ? "-" : "\(encoding.offsets[i].lowerBound)..<\(encoding.offsets[i].upperBound)"
       rows.append([String(i), encoding.tokens[i], String(encoding.ids[i]), offsets, quoted])
     }
@@ -170,23 +170,7 @@ struct Tokenize: AsyncParsableCommand {
     return out
   }
 
-  /// A JSON string literal: quotes, backslashes and control characters escaped, the rest as UTF-8.
-  static func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where u.value < 0x20 || u.value == 0x7F || u.value == 0x2028 || u.value == 0x2029:
-        out += String(format: "\\u%04x", u.value)
-      default: out.unicodeScalars.append(u)
-      }
-    }
-    return out + "\""
-  }
+
 }
 
 /// Finds the default BERT (bert-base-uncased) vocabulary.

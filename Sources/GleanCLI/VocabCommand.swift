@@ -130,7 +130,7 @@ struct Vocab: AsyncParsableCommand {
       return """
         \(file): \(vocabulary.count) tokens (\(continuing) continuing with ##)
         special tokens: \(specials.joined(separator: " "))
-        longest token: \(Tokenize.jsonString(longest)) (\(longest.utf8.count) bytes)
+        longest token: \(JSONText.string(longest)) (\(longest.utf8.count) bytes)
         """
     }
   }

@@ -221,16 +221,7 @@ struct TokenizerState {
   /// scalar precedes it and none follows (case-ignorable scalars skipped), within the
   /// whitespace-separated word after text cleaning.
   func isFinalSigma(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
-    func scalar(at i: Int) -> (UInt32, Int) {
-      let b0 = bytes[i]
-      if b0 < 0x80 { return (UInt32(b0), 1) }
-      if b0 < 0xE0 { return ((UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F), 2) }
-      if b0 < 0xF0 {
-        return ((UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F), 3)
-      }
-      return ((UInt32(b0 & 0x07) << 18) | (UInt32(bytes[i + 1] & 0x3F) << 12) | (UInt32(bytes[i + 2] & 0x3F) << 6)
-                | UInt32(bytes[i + 3] & 0x3F), 4)
-    }
+    func scalar(at i: Int) -> (UInt32, Int) { decodeScalar(bytes, i) }
     /// nil: a word boundary; true/false: cased or not; skipped scalars return via `continue`.
     func classify(_ c: UInt32) -> Bool?? {
       let kind = c < ScalarTable.limit ? ScalarRules.Kind(rawValue: entries[Int(c)] & 7) : tokenizer.table.slowAction(c).0

@@ -76,6 +76,6 @@ import WordPiece
   }
 
   @Test func jsonEscaping() {
-    #expect(Tokenize.jsonString("a\"b\\c\u{0}\n\u{2028}é") == "\"a\\\"b\\\\c\\u0000\\n\\u2028é\"")
+    #expect(JSONText.string("a\"b\\c\u{0}\n\u{2028}é") == "\"a\\\"b\\\\c\\u0000\\n\\u2028é\"")
   }
 }
