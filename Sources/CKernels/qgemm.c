@@ -1,9 +1,9 @@
-// Hybrid GEMM: int8 activations (quantized per row, widened to int16) times int8 weights, exact
-// int32 dot products, then LiteRT's rescale to float. Packed weights: panels of 16 columns, each
+// Hybrid GEMM: int8 activations (quantized per row, zero point subtracted, widened to int16) times
+// int8 weights, exact int32 dot products, then LiteRT's rescale to float. Packed weights: panels of 16 columns, each
 // a sequence of depth pairs holding (w[j, 2p], w[j, 2p + 1]) for the panel's 16 columns j
 // (32 bytes), zero-padded. AVX2 widens a pair row to int16 and multiplies it against the
-// broadcast activation pair with vpmaddwd: int16 × int16 products summed in int32, so nothing
-// saturates and the sums equal the reference's.
+// broadcast activation pair with vpmaddwd: int16 × int16 products (|q − zp| ≤ 255, |w| ≤ 128) summed
+// in int32, so nothing saturates and the sums equal the reference's.
 #include "glean_kernels.h"
 #include "internal.h"
 #include <string.h>
@@ -14,7 +14,7 @@
 #pragma clang fp contract(off)
 
 #define QNR 16
-#define QMR 4
+#define QMR 6
 #define QROW_BLOCK 96
 #define QPANELS_PER_TASK 4
 
@@ -48,7 +48,8 @@ static void qtile_portable(int pairs, const int16_t *const a[QMR], const int8_t 
     const int8_t *bp = panel + (size_t)pp * 2 * QNR;
     for (int r = 0; r < QMR; r++) {
       int32_t a0 = a[r][2 * pp], a1 = a[r][2 * pp + 1];
-      for (int j = 0; j < QNR; j++) acc[r][j] += a0 * bp[2 * j] + a1 * bp[2 * j + 1];
+      // Wrapping adds, as vpaddd: the int32 sums then agree with the reference's modulo 2^32.
+      for (int j = 0; j < QNR; j++) acc[r][j] = (int32_t)((uint32_t)acc[r][j] + (uint32_t)(a0 * bp[2 * j] + a1 * bp[2 * j + 1]));
     }
   }
   memcpy(tile, acc, sizeof acc);
@@ -57,13 +58,8 @@ static void qtile_portable(int pairs, const int16_t *const a[QMR], const int8_t 
 #if defined(__x86_64__)
 /// Rescales one row of 16 int32 dots to floats, as the scalar epilogue does, operation for operation.
 __attribute__((target("avx2")))
-static inline void rescale_row_avx2(__m256i d0, __m256i d1, const int32_t *sums, int32_t zp, float row_scale,
-                                    const float *weight_scales, const float *bias, float *out) {
-  if (sums) {
-    __m256i z = _mm256_set1_epi32(zp);
-    d0 = _mm256_sub_epi32(d0, _mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)sums), z));
-    d1 = _mm256_sub_epi32(d1, _mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)(sums + 8)), z));
-  }
+static inline void rescale_row_avx2(__m256i d0, __m256i d1, float row_scale, const float *weight_scales,
+                                    const float *bias, float *out) {
   __m256 rs = _mm256_set1_ps(row_scale);
   __m256 s0 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales)), s1 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + 8));
   __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
@@ -71,52 +67,59 @@ static inline void rescale_row_avx2(__m256i d0, __m256i d1, const int32_t *sums,
   _mm256_storeu_ps(out + 8, _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1)));
 }
 
-/// The AVX2 tile. When whole (QMR rows, QNR columns) it rescales and writes y itself and returns 1;
-/// otherwise it leaves the int32 dots in `tile`.
+/// One row's step of the AVX2 tile: the broadcast activation pair (a[2p], a[2p + 1]) against the 16
+/// columns' weight pairs, products summed in int32 by vpmaddwd.
+#define QROW_STEP(r, row)                                                                \
+  do {                                                                                   \
+    int32_t pair;                                                                        \
+    memcpy(&pair, (row) + 2 * pp, 4);                                                    \
+    __m256i x = _mm256_set1_epi32(pair);                                                 \
+    c##r##0 = _mm256_add_epi32(c##r##0, _mm256_madd_epi16(x, b0));                      \
+    c##r##1 = _mm256_add_epi32(c##r##1, _mm256_madd_epi16(x, b1));                      \
+  } while (0)
+
+/// The AVX2 tile: QMR (6) rows × QNR (16) columns in 12 accumulators. When whole it rescales and
+/// writes y itself and returns 1; otherwise it leaves the int32 dots in `tile`.
 __attribute__((target("avx2")))
 static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR],
-                      int rows, int width, const int32_t *sums, const int32_t *zps, const float *row_scales,
-                      const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy) {
-  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const int16_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
+                      int rows, int width, const float *row_scales, const float *weight_scales, const float *bias,
+                      float *y, ptrdiff_t ldy) {
+  __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  const int16_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
   const int8_t *bp = panel;
   for (int pp = 0; pp < pairs; pp++) {
     __m256i b0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)bp));
     __m256i b1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(bp + 16)));
     bp += 2 * QNR;
-    int32_t pair;
-    __m256i x;
-    memcpy(&pair, a0 + 2 * pp, 4); x = _mm256_set1_epi32(pair);
-    c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(x, b0)); c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(x, b1));
-    memcpy(&pair, a1 + 2 * pp, 4); x = _mm256_set1_epi32(pair);
-    c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(x, b0)); c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(x, b1));
-    memcpy(&pair, a2 + 2 * pp, 4); x = _mm256_set1_epi32(pair);
-    c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(x, b0)); c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(x, b1));
-    memcpy(&pair, a3 + 2 * pp, 4); x = _mm256_set1_epi32(pair);
-    c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(x, b0)); c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(x, b1));
+    QROW_STEP(0, a0); QROW_STEP(1, a1); QROW_STEP(2, a2);
+    QROW_STEP(3, a3); QROW_STEP(4, a4); QROW_STEP(5, a5);
   }
   if (rows == QMR && width == QNR) {
-    rescale_row_avx2(c00, c01, sums, zps ? zps[0] : 0, row_scales[0], weight_scales, bias, y);
-    rescale_row_avx2(c10, c11, sums, zps ? zps[1] : 0, row_scales[1], weight_scales, bias, y + ldy);
-    rescale_row_avx2(c20, c21, sums, zps ? zps[2] : 0, row_scales[2], weight_scales, bias, y + 2 * ldy);
-    rescale_row_avx2(c30, c31, sums, zps ? zps[3] : 0, row_scales[3], weight_scales, bias, y + 3 * ldy);
+    rescale_row_avx2(c00, c01, row_scales[0], weight_scales, bias, y);
+    rescale_row_avx2(c10, c11, row_scales[1], weight_scales, bias, y + ldy);
+    rescale_row_avx2(c20, c21, row_scales[2], weight_scales, bias, y + 2 * ldy);
+    rescale_row_avx2(c30, c31, row_scales[3], weight_scales, bias, y + 3 * ldy);
+    rescale_row_avx2(c40, c41, row_scales[4], weight_scales, bias, y + 4 * ldy);
+    rescale_row_avx2(c50, c51, row_scales[5], weight_scales, bias, y + 5 * ldy);
     return 1;
   }
   _mm256_storeu_si256((__m256i *)tile[0], c00); _mm256_storeu_si256((__m256i *)(tile[0] + 8), c01);
   _mm256_storeu_si256((__m256i *)tile[1], c10); _mm256_storeu_si256((__m256i *)(tile[1] + 8), c11);
   _mm256_storeu_si256((__m256i *)tile[2], c20); _mm256_storeu_si256((__m256i *)(tile[2] + 8), c21);
   _mm256_storeu_si256((__m256i *)tile[3], c30); _mm256_storeu_si256((__m256i *)(tile[3] + 8), c31);
+  _mm256_storeu_si256((__m256i *)tile[4], c40); _mm256_storeu_si256((__m256i *)(tile[4] + 8), c41);
+  _mm256_storeu_si256((__m256i *)tile[5], c50); _mm256_storeu_si256((__m256i *)(tile[5] + 8), c51);
   return 0;
 }
+#undef QROW_STEP
 #endif
 
 typedef struct {
   int m, n, k;
   const int16_t *q;
   const float *row_scales;
-  const int32_t *zero_points;
   const int8_t *packed_w;
-  const int32_t *column_sums;
   const float *weight_scales, *bias;
   float *y;
   ptrdiff_t ldy;
@@ -142,19 +145,16 @@ static void qgemm_task(void *context, int task) {
       for (int r = 0; r < QMR; r++) a[r] = job->q + (size_t)(i + (r < rows ? r : 0)) * stride;
 #if defined(__x86_64__)
       if (job->avx2) {
-        if (qtile_avx2(pairs, a, pw, tile, rows, width, job->column_sums ? job->column_sums + j0 : NULL,
-                       job->zero_points ? job->zero_points + i : NULL, job->row_scales + i, job->weight_scales + j0,
+        if (qtile_avx2(pairs, a, pw, tile, rows, width, job->row_scales + i, job->weight_scales + j0,
                        job->bias ? job->bias + j0 : NULL, job->y + (ptrdiff_t)i * job->ldy + j0, job->ldy)) continue;
       } else
 #endif
         qtile_portable(pairs, a, pw, tile);
       for (int r = 0; r < rows; r++) {
         float *out = job->y + (ptrdiff_t)(i + r) * job->ldy + j0;
-        int32_t zp = job->zero_points ? job->zero_points[i + r] : 0;
         float row_scale = job->row_scales[i + r];
         for (int j = 0; j < width; j++) {
           int32_t dot = tile[r][j];
-          if (job->column_sums) dot = (int32_t)((uint32_t)dot - (uint32_t)job->column_sums[j0 + j] * (uint32_t)zp);
           float scale = row_scale * job->weight_scales[j0 + j];
           float base = job->bias ? job->bias[j0 + j] : 0.0f;
           out[j] = base + (float)dot * scale;
@@ -165,11 +165,10 @@ static void qgemm_task(void *context, int task) {
 }
 
 void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
-                 const int32_t *zero_points, const int8_t *packed_w, const int32_t *column_sums,
-                 const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy) {
+                 const int8_t *packed_w, const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy) {
   if (m <= 0 || n <= 0) return;
   int panels = (n + QNR - 1) / QNR;
-  qgemm_job job = {m, n, k, q, row_scales, zero_points, packed_w, column_sums, weight_scales, bias, y, ldy,
+  qgemm_job job = {m, n, k, q, row_scales, packed_w, weight_scales, bias, y, ldy,
                    (panels + QPANELS_PER_TASK - 1) / QPANELS_PER_TASK, glean_has_avx2_fma()};
   int row_blocks = (m + QROW_BLOCK - 1) / QROW_BLOCK;
   glean_pool_run(pool, qgemm_task, &job, row_blocks * job.column_chunks);

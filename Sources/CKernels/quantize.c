@@ -1,7 +1,9 @@
 // Per-row input quantization of hybrid kernels, bit for bit as Glean's reference
 // (Sources/TFLiteKernels/Support/HybridQuantization.swift, itself LiteRT's tensor_utils):
 // min/max ignoring NaN, float scale, rounding half away from zero, NaN → 0, clamping.
-// Results are stored widened to int16 for the GEMM.
+// Results are stored widened to int16 for the GEMM, with the row's zero point already subtracted
+// (q − zp, in [−255, 255]): dot(q − zp, w) equals LiteRT's dot(q, w) − zp · Σw exactly in int32
+// (both wrap modulo 2³²), so the GEMM needs no column sums.
 #include "glean_kernels.h"
 #include "internal.h"
 #include <math.h>
@@ -52,7 +54,8 @@ static inline __m256 round_away_avx2(__m256 v) {
   return _mm256_add_ps(t, step);
 }
 
-/// Scales, rounds, zeroes NaN, clamps to [−bound, bound]; then adds zp and clamps to [lo, hi] in integers.
+/// Scales, rounds, zeroes NaN, clamps to [−bound, bound]; then adds zp, clamps to [lo, hi] in integers and
+/// subtracts zp again (the stored value is q − zp).
 __attribute__((target("avx2")))
 static void quantize_row_avx2(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi, int16_t *q) {
   __m256 inv = _mm256_set1_ps(inverse), vmax = _mm256_set1_ps(bound), vmin = _mm256_set1_ps(-bound);
@@ -63,7 +66,7 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
     r = _mm256_and_ps(r, _mm256_cmp_ps(r, r, _CMP_ORD_Q));
     r = _mm256_min_ps(_mm256_max_ps(r, vmin), vmax);
     __m256i v = _mm256_add_epi32(_mm256_cvttps_epi32(r), vzp);
-    v = _mm256_min_epi32(_mm256_max_epi32(v, ilo), ihi);
+    v = _mm256_sub_epi32(_mm256_min_epi32(_mm256_max_epi32(v, ilo), ihi), vzp);
     __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     _mm_storeu_si128((__m128i *)(q + i), packed);
   }
@@ -72,7 +75,7 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
     if (isnan(r)) r = 0;
     r = r < -bound ? -bound : (r > bound ? bound : r);
     int32_t v = (int32_t)r + zp;
-    q[i] = (int16_t)(v < lo ? lo : (v > hi ? hi : v));
+    q[i] = (int16_t)((v < lo ? lo : (v > hi ? hi : v)) - zp);
   }
 }
 #endif
@@ -83,7 +86,7 @@ static void quantize_row_portable(const float *x, int k, float inverse, float bo
     if (isnan(r)) r = 0;
     r = r < -bound ? -bound : (r > bound ? bound : r);
     int32_t v = (int32_t)r + zp;
-    q[i] = (int16_t)(v < lo ? lo : (v > hi ? hi : v));
+    q[i] = (int16_t)((v < lo ? lo : (v > hi ? hi : v)) - zp);
   }
 }
 

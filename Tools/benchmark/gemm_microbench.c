@@ -19,6 +19,6 @@ int main(int argc,char**argv){
     int16_t*q=malloc(2*m*(k+1));float*sc=malloc(4*m);int32_t*zp=malloc(4*m);int8_t*pw=malloc(glean_qgemm_packed_size(k,n));int8_t*wi=malloc(n*k);
     for(int i=0;i<n*k;i++)wi[i]=rand()%255-127; glean_qgemm_pack(wi,n,k,pw);
     float*ws=malloc(4*n);for(int i=0;i<n;i++)ws[i]=0.01f;
-    double bq=1e9,bz=1e9; for(int r=0;r<30;r++){double t=now();glean_quantize_rows(NULL,a,m,k,1,q,sc,zp);double t2=now();glean_qgemm(NULL,m,n,k,q,sc,zp,pw,NULL,ws,NULL,c,n);double t3=now(); if(t2-t<bz)bz=t2-t; if(t3-t2<bq)bq=t3-t2;}
+    double bq=1e9,bz=1e9; for(int r=0;r<30;r++){double t=now();glean_quantize_rows(NULL,a,m,k,1,q,sc,zp);double t2=now();glean_qgemm(NULL,m,n,k,q,sc,pw,ws,NULL,c,n);double t3=now(); if(t2-t<bz)bz=t2-t; if(t3-t2<bq)bq=t3-t2;}
     printf("M%d K%d N%d: sgemm %.3f ms %.1f GFLOP/s | quantize %.3f ms, qgemm %.3f ms %.1f GOP/s\n",m,k,n,best*1e3,2.0*m*n*k/best/1e9,bz*1e3,bq*1e3,2.0*m*n*k/bq/1e9);}
 }

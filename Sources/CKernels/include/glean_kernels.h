@@ -60,13 +60,14 @@ void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed);
 /// Elements (int16) per quantized row for depth k (k rounded up to even).
 int glean_qgemm_row_stride(int k);
 /// Quantizes each row of x (m × k floats) to int8 as LiteRT does (symmetric: scale max|x|/127;
-/// asymmetric: per-row zero point), stored widened to int16 in q (rows of glean_qgemm_row_stride(k)).
+/// asymmetric: per-row zero point zp), stored as q − zp widened to int16 in q (rows of
+/// glean_qgemm_row_stride(k)); the zero points are also returned in zero_points (may be NULL when symmetric).
 void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points);
-/// y[i, j] = bias[j] + float(dot(q_i, w_j) − zp_i · colsum_j) · (scale_i · wscale_j): exact int32 dots.
-/// `bias` and `column_sums` (needed when asymmetric) may be NULL.
+/// y[i, j] = bias[j] + float(dot(q_i − zp_i, w_j)) · (scale_i · wscale_j), with exact int32 dots and the
+/// rows as glean_quantize_rows leaves them (zero point subtracted), so this equals LiteRT's
+/// dot(q_i, w_j) − zp_i · Σ_p w_j[p] bit for bit. `bias` may be NULL.
 void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
-                 const int32_t *zero_points, const int8_t *packed_w, const int32_t *column_sums,
-                 const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy);
+                 const int8_t *packed_w, const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy);
 
 // MARK: Element-wise float arithmetic
 

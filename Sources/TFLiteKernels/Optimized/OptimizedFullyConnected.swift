@@ -55,12 +55,6 @@ extension Optimized {
       let w = weightData.baseAddress!.assumingMemoryBound(to: Int8.self)
       glean_qgemm_pack(w, nInt32, kInt32, packed.pointer(Int8.self))
       let asymmetric = options.asymmetricQuantizeInputs
-      let columnSums = PersistentBuffer(bytes: n * 4)
-      for j in 0..<n {
-        var s: Int32 = 0
-        for p in 0..<k { s &+= Int32(w[j * k + p]) }
-        columnSums.pointer(Int32.self)[j] = s
-      }
       let stride = Int(glean_qgemm_row_stride(kInt32))
       let quantized = node.requestScratch(bytes: m * stride * 2)
       let rowScales = node.requestScratch(bytes: m * 4)
@@ -72,8 +66,9 @@ extension Optimized {
         let scales = io.scratch[rowScales].baseAddress!.assumingMemoryBound(to: Float.self)
         let zps = io.scratch[zeroPoints].baseAddress!.assumingMemoryBound(to: Int32.self)
         glean_quantize_rows(pool, x, mInt32, kInt32, asymmetric ? 1 : 0, q, scales, zps)
-        glean_qgemm(pool, mInt32, nInt32, kInt32, q, scales, asymmetric ? zps : nil, packed.pointer(Int8.self),
-                    asymmetric ? columnSums.pointer(Int32.self) : nil, weightScales.pointer(Float.self), bias, y, n)
+        // The quantized rows hold q − zero point, so the GEMM needs no column sums (see glean_qgemm).
+        glean_qgemm(pool, mInt32, nInt32, kInt32, q, scales, packed.pointer(Int8.self),
+                    weightScales.pointer(Float.self), bias, y, n)
         activation.apply(to: io.outputs[0].floats)
       }
     }
