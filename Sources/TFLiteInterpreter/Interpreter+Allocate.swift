@@ -30,11 +30,19 @@ extension Interpreter {
       constants[index] = tensor.type.byteSize == nil ? bytes : UnsafeRawBufferPointer(rebasing: bytes[0..<needed])
     }
 
-    // Prepare every node in order; fold nodes whose inputs are all known.
+    // Prepare every node in order; fold nodes whose inputs are all known; fuse chains.
     prepared = []
+    nodes = graphNodes
     folded = Array(repeating: false, count: nodeCount)
+    fusedAway = Array(repeating: false, count: nodeCount)
+    let fusion = options.fuseOperators && !options.preserveAllTensors ? FusionContext(self) : nil
     var scratchSizes: [[Int]] = []
-    for (i, node) in nodes.enumerated() {
+    for i in nodes.indices {
+      if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) {
+        nodes[i] = chain.fusedNode
+        for j in chain.fusedAway { fusedAway[j] = true }
+      }
+      let node = nodes[i]
       let info = { (t: Int) -> TensorInfo in
         TensorInfo(index: t, name: tensors[t].name, type: tensors[t].type, shape: self.shapes[t],
                    quantization: tensors[t].quantization, constantData: self.constants[t])
@@ -80,7 +88,8 @@ extension Interpreter {
       first[t] = 0
       last[t] = end
     }
-    for (i, node) in nodes.enumerated() where !folded[i] {
+    runs = nodes.indices.map { !folded[$0] && !fusedAway[$0] }
+    for (i, node) in nodes.enumerated() where runs[i] {
       for t in node.inputs where t >= 0 && constants[t] == nil {
         guard first[t] != nil else {
           throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" is read by node \(i) (\(node.name)) but no earlier node writes it and it has no data")
@@ -109,7 +118,7 @@ extension Interpreter {
       requests.append(.init(size: size * shapes[t].elementCount, firstUse: f, lastUse: l))
       owner.append((t, -1, -1))
     }
-    for (i, sizes) in scratchSizes.enumerated() where !folded[i] {
+    for (i, sizes) in scratchSizes.enumerated() where runs[i] {
       for (j, size) in sizes.enumerated() {
         requests.append(.init(size: size, firstUse: i, lastUse: i))
         owner.append((nil, i, j))

@@ -130,7 +130,7 @@ extension Interpreter {
   /// Throws: `InterpreterError.notAllocated` before `allocateTensors()`. Kernels themselves never fail here.
   public func invoke() throws(InterpreterError) {
     guard isAllocated else { throw .notAllocated }
-    for i in nodes.indices where !folded[i] { prepared[i].invoke(nodeIO[i]) }
+    for i in nodes.indices where runs[i] { prepared[i].invoke(nodeIO[i]) }
   }
 
   // MARK: Data out

@@ -11,7 +11,8 @@ public struct NodeSummary: Sendable, Equatable {
   public var version: Int
   /// The name of the node's first output tensor (benchmark_model's "name" column).
   public var outputName: String
-  /// Whether the node runs in `invoke()` (false: its outputs were computed while preparing).
+  /// Whether the node runs in `invoke()` (false: its outputs were computed while preparing, or a
+  /// later fused node computes it).
   public var runs: Bool
 }
 
@@ -19,18 +20,19 @@ extension Interpreter {
   /// The instruction set Glean's optimised kernels use on this machine: "avx2+fma" or "portable".
   public static var optimizedInstructionSet: String { Optimized.instructionSet }
 
-  /// Every node of the subgraph, in run order (after `allocateTensors()`, `runs` tells which were folded).
+  /// Every node of the subgraph, in run order (after `allocateTensors()`, `runs` tells which were
+  /// folded or fused; a fused node is named after its chain, as "MUL+ADD+SOFTMAX").
   public var nodeSummaries: [NodeSummary] {
     nodes.enumerated().map { i, node in
       let name = node.name.split(separator: " ").first.map(String.init) ?? node.name
       let output = node.outputs.first.map { subgraph.tensors[$0].name } ?? ""
       return NodeSummary(index: i, opName: name, version: node.version, outputName: output,
-                         runs: i < folded.count ? !folded[i] : true)
+                         runs: i < runs.count ? runs[i] : true)
     }
   }
 
   /// Runs every node once, like `invoke()`, and returns each node's wall-clock time in
-  /// nanoseconds (0 for nodes computed while preparing), indexed like `nodeSummaries`.
+  /// nanoseconds (0 for nodes computed while preparing or fused into a later one), indexed like `nodeSummaries`.
   ///
   /// ```swift
   /// let times = try interpreter.invokeProfiled()
@@ -41,7 +43,7 @@ extension Interpreter {
     guard isAllocated else { throw .notAllocated }
     var times = [UInt64](repeating: 0, count: nodes.count)
     let clock = ContinuousClock()
-    for i in nodes.indices where !folded[i] {
+    for i in nodes.indices where runs[i] {
       let start = clock.now
       prepared[i].invoke(nodeIO[i])
       let elapsed = clock.now - start

@@ -32,16 +32,23 @@ public final class Interpreter {
     /// The subgraph to run (0, the main graph, unless a signature names another).
     public var subgraphIndex: Int
     /// Keep every intermediate tensor readable after `invoke()` (no memory sharing), for
-    /// debugging against another runtime's intermediates. Costs arena memory.
+    /// debugging against another runtime's intermediates. Costs arena memory; turns fusion off.
     public var preserveAllTensors: Bool
+    /// Let one optimised kernel run a chain of nodes in a single pass where the graph allows it
+    /// (today: the attention scores' MUL by a scalar → ADD of a mask → SOFTMAX, as
+    /// `Optimized.MaskedSoftmax`). Results are bit-identical to running the chain node by node;
+    /// the chain's intermediate tensors then get no memory. Only chains of Glean's own optimised
+    /// kernels are fused.
+    public var fuseOperators: Bool
 
     /// `kernels` picks the builtin kernels when no `resolver` is given: `.optimized` (default) or `.reference`.
     public init(threads: Int = 1, kernels: KernelSet = .optimized, resolver: OpResolver? = nil, subgraphIndex: Int = 0,
-                preserveAllTensors: Bool = false) {
+                preserveAllTensors: Bool = false, fuseOperators: Bool = true) {
       self.threads = threads
       self.resolver = resolver ?? .builtins(kernels)
       self.subgraphIndex = subgraphIndex
       self.preserveAllTensors = preserveAllTensors
+      self.fuseOperators = fuseOperators
     }
   }
 
@@ -59,8 +66,14 @@ public final class Interpreter {
     let options: BuiltinOptions
     let customOptions: Range<Int>
     let isCustom: Bool
+    /// The builtin operator (`.custom` for custom ops).
+    let builtin: BuiltinOperator
   }
-  let nodes: [Node]
+  /// The subgraph's nodes as the model lists them.
+  let graphNodes: [Node]
+  /// The nodes `allocateTensors()` prepared: `graphNodes`, with a fused kernel at the end of each
+  /// fused chain (same index, same outputs) and the chain's other nodes marked in `fusedAway`.
+  var nodes: [Node]
   /// Threads the kernels share (nil with one thread).
   let threadPool: ThreadPool?
 
@@ -74,6 +87,10 @@ public final class Interpreter {
   var nodeIO: [NodeIO] = []
   /// Nodes whose outputs were computed while preparing; `invoke` skips them.
   var folded: [Bool] = []
+  /// Nodes a later fused node computes; `invoke` skips them and their outputs get no memory.
+  var fusedAway: [Bool] = []
+  /// Whether `invoke` runs each node: neither folded nor fused away.
+  var runs: [Bool] = []
   var arena: UnsafeMutableRawBufferPointer?
   var foldedStorage: [UnsafeMutableRawBufferPointer] = []
   var isAllocated = false
@@ -127,8 +144,10 @@ public final class Interpreter {
       }
       nodes.append(Node(kernel: kernel, name: code.displayName, version: Int(code.version),
                         inputs: op.inputs.map(Int.init), outputs: op.outputs.map(Int.init),
-                        options: op.options, customOptions: op.customOptions, isCustom: code.builtin == .custom))
+                        options: op.options, customOptions: op.customOptions, isCustom: code.builtin == .custom,
+                        builtin: code.builtin))
     }
+    self.graphNodes = nodes
     self.nodes = nodes
     threadPool = options.threads > 1 ? ThreadPool(threads: options.threads) : nil
     shapes = subgraph.tensors.map { Shape(schemaDimensions: $0.shape) }

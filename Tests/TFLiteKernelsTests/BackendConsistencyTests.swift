@@ -215,6 +215,58 @@ struct BackendConsistencyTests {
     }
   }
 
+  @Test("MUL+ADD+SOFTMAX fused is bit-identical to the three optimised kernels one after another, and within 1e-6 of the reference chain")
+  func maskedSoftmax() throws {
+    var rng = SeededGenerator(seed: 11)
+    // (scores shape, mask shape, scale or nil for ADD+SOFTMAX, beta)
+    let cases: [([Int], [Int], Float?, Float)] = [
+      ([1, 4, 24, 24], [1, 1, 1, 24], 0.125, 1), ([2, 3, 17], [17], nil, 1), ([12, 37, 37], [1, 1, 37], 0.17677669, 1),
+      ([5, 8], [1, 8], 2, 0.5), ([3, 1], [1], -1, 1), ([2, 16, 40], [40], 0.3, -1),
+    ]
+    for (shape, maskShape, scale, beta) in cases {
+      let depth = shape.last!
+      var mask = (0..<depth).map { $0 % 5 == 4 ? Float(-10_000) : 0 }
+      if depth > 2 { mask[1] = -1e9 }
+      let scores: TestTensor = .floats(shape, rng.floats(shape.reduce(1, *), in: -8...8))
+      let maskTensor: TestTensor = .floats(maskShape, mask)
+      let softmaxOptions: BuiltinOptions = .softmax(SoftmaxOptions(beta: beta))
+      // The unfused chain, with the optimised and with the reference kernels.
+      func chain(mul: any Kernel, add: any Kernel, softmax: any Kernel, pool: ThreadPool?) throws -> TestOutput {
+        var x = scores
+        if let scale {
+          let product = try runKernel(mul, options: .mul(.none), inputs: [scores, .floats([], [scale], constant: true)],
+                                      outputTypes: [.float32], threadPool: pool)[0]
+          x = .floats(product.shape, product.floats)
+        }
+        let sum = try runKernel(add, options: .add(ArithmeticOptions()), inputs: [x, maskTensor],
+                                outputTypes: [.float32], threadPool: pool)[0]
+        return try runKernel(softmax, options: softmaxOptions, inputs: [.floats(sum.shape, sum.floats)],
+                             outputTypes: [.float32], threadPool: pool)[0]
+      }
+      let reference = try chain(mul: Reference.mul, add: Reference.add, softmax: Reference.Softmax(), pool: nil)
+      try onEveryPath { path in
+        for pool in pools {
+          let unfused = try chain(mul: Optimized.FloatBinary.mul, add: Optimized.FloatBinary.add, softmax: Optimized.Softmax(), pool: pool)
+          let fused = try runKernel(Optimized.MaskedSoftmax(scale: scale, beta: beta), options: softmaxOptions,
+                                    inputs: [scores, maskTensor], outputTypes: [.float32], threadPool: pool)[0]
+          #expect(fused.shape == shape)
+          #expect(fused.bytes == unfused.bytes, "\(shape) scale \(scale.map { "\($0)" } ?? "none") \(path) threads \(pool.threads)")
+          let error = Tolerance.maxScaledError(fused.floats, reference.floats)
+          #expect(error <= 1e-6, "\(shape) \(path): \(error) from the reference chain")
+        }
+      }
+    }
+  }
+
+  @Test("MUL+ADD+SOFTMAX refuses a mask that is not one row of the last axis")
+  func maskedSoftmaxRefusesWrongMask() {
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Optimized.MaskedSoftmax(scale: nil, beta: 1), options: .softmax(SoftmaxOptions(beta: 1)),
+                        inputs: [.floats([2, 4], Array(repeating: 0, count: 8)), .floats([2, 4], Array(repeating: 0, count: 8))],
+                        outputTypes: [.float32])
+    }
+  }
+
   @Test("GELU, exact and tanh-approximate, within 1e-6 · max(1, |x|) of the reference", arguments: [false, true])
   func gelu(approximate: Bool) throws {
     var rng = SeededGenerator(seed: 8)

@@ -84,6 +84,11 @@ void glean_binary_f32(glean_pool *pool, int op, const float *a, ptrdiff_t a_row,
 /// y = softmax(beta · x) along rows of length depth: exp(beta·(x − max)) · (1 / Σ). The exponential
 /// is a polynomial within 2 ulp of expf; sums run in 8 interleaved partial sums (AVX2) or in order.
 void glean_softmax_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth, float beta);
+/// The fused attention-score softmax: row r of y = softmax(beta · (x_r · scale + mask)), where `scale` (may be
+/// NULL: no multiplication) is one float and `mask` one row of `depth` floats; the product and the sum are
+/// rounded separately, so y equals MUL, then ADD, then glean_softmax_f32 bit for bit. In place (y == x) is allowed.
+void glean_masked_softmax_f32(glean_pool *pool, const float *x, const float *scale, const float *mask, float *y,
+                              ptrdiff_t rows, ptrdiff_t depth, float beta);
 /// y = x·Φ(x): exact (erf) or approximate (tanh) GELU, through polynomial erfc / exp (absolute
 /// error below 1e-6 · max(1, |x|)).
 void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate);

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import TFLiteFormat
+import TFLiteInterpreter
+import TestSupport
+
+/// Fusion of the attention-score chain (MUL by a scalar → ADD of a mask → SOFTMAX) on the
+/// converter-built fixtures: the fused graph's outputs are bit-identical to the unfused optimised
+/// graph's, on every fixture, and the chain is found where the graphs have it.
+@Suite("Operator fusion")
+struct OperatorFusionTests {
+  static let names: [String] = (try? Golden.allNames()) ?? []
+
+  func run(_ golden: Golden, _ options: Interpreter.Options) throws -> (outputs: [String: [Double]], nodes: [NodeSummary]) {
+    let interpreter = try Interpreter(model: try Model(contentsOf: golden.model), options: options)
+    try interpreter.run(golden)
+    var result: [String: [Double]] = [:]
+    for (name, _) in golden.outputs { result[name] = try interpreter.outputValues(named: name) }
+    return (result, interpreter.nodeSummaries)
+  }
+
+  @Test("fused and unfused optimised graphs give bit-identical outputs", arguments: names)
+  func fusedEqualsUnfused(_ name: String) throws {
+    let golden = try Golden(name: name)
+    for threads in [1, 2] {
+      let fused = try run(golden, .init(threads: threads))
+      let unfused = try run(golden, .init(threads: threads, fuseOperators: false))
+      #expect(fused.outputs == unfused.outputs, "\(name), \(threads) threads")
+      #expect(!unfused.nodes.contains { $0.opName.contains("+") }, "\(name): fusion was off")
+    }
+  }
+
+  @Test("the attention fixtures fuse one chain per layer; the fused-away nodes do not run")
+  func chainsAreFound() throws {
+    for name in ["mobilebert_tiny_float", "bert_tiny_float", "attention_mask"] {
+      try #require(Self.names.contains(name), "fixture \(name) is missing")
+      let golden = try Golden(name: name)
+      let unfused = try run(golden, .init(fuseOperators: false)).nodes
+      let fused = try run(golden, .init()).nodes
+      let softmaxes = unfused.filter { $0.opName == "SOFTMAX" && $0.runs }.count
+      let chains = fused.filter { $0.opName.hasSuffix("ADD+SOFTMAX") }
+      #expect(softmaxes > 0 && chains.count == softmaxes, "\(name): \(chains.count) fused chains for \(softmaxes) softmaxes")
+      let allRun = chains.allSatisfy { $0.runs }
+      #expect(allRun)
+      // Every chain replaces one ADD (and maybe one MUL) that no longer runs.
+      let unfusedRunning = unfused.filter(\.runs).count, fusedRunning = fused.filter(\.runs).count
+      let removed = chains.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) }
+      #expect(unfusedRunning - fusedRunning == removed, "\(name)")
+    }
+  }
+
+  @Test("no fusion with the reference kernels or with preserveAllTensors")
+  func fusionNeedsOptimizedKernels() throws {
+    try #require(Self.names.contains("attention_mask"))
+    let golden = try Golden(name: "attention_mask")
+    for options in [Interpreter.Options(kernels: .reference), Interpreter.Options(preserveAllTensors: true)] {
+      #expect(!(try run(golden, options)).nodes.contains { $0.opName.contains("+") })
+    }
+  }
+}
