@@ -10,7 +10,8 @@ For every model and thread count, each round runs `glean benchmark --json` and a
 warms up then times --runs inferences; the order of the two alternates between rounds. Prints the
 median over rounds of each round's median, the ratio Glean/LiteRT, each side's peak RSS (VmHWM of
 its own process; LiteRT's includes the Python interpreter and NumPy, ~30 MB), and the fraction of
-the FP32 FMA peak reached: FLOPs / time / (--peak-gflops × threads).
+the FP32 FMA peak reached: FLOPs / time / (peak × threads), where the peak of one core is measured at
+start by Tools/benchmark/fma_peak.c (12 independent AVX2 FMA chains; give --peak-gflops to skip it).
 
 Models looked for in --model-dir: mobilebert_float.tflite and mobilebert_int8.tflite (24-layer
 MobileBERT architecture, 384 tokens) and minilm_int8.tflite (a MiniLM-L6 stand-in: 6 layers, hidden
@@ -102,6 +103,13 @@ def make_models(directory):
         print(f"wrote {path}")
 
 
+def measure_fma_peak():
+    """GFLOP/s of one core running only FMAs (Tools/benchmark/fma_peak.c, compiled with clang)."""
+    binary = "/tmp/glean-fma-peak"
+    subprocess.run(["clang", "-O2", os.path.join(ROOT, "Tools/benchmark/fma_peak.c"), "-o", binary], check=True)
+    return float(subprocess.run([binary], check=True, capture_output=True, text=True).stdout.strip())
+
+
 def run_glean(glean, model, threads, warmup, runs, reference):
     command = [glean, "benchmark", model, "--json", "--threads", str(threads), "--warmup-runs", str(warmup), "--num-runs", str(runs)]
     if reference:
@@ -129,7 +137,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--only", help="only models whose file name contains this")
     parser.add_argument("--reference", action="store_true", help="time Glean's reference kernels")
-    parser.add_argument("--peak-gflops", type=float, default=117.0, help="FP32 FMA peak of one core, GFLOP/s")
+    parser.add_argument("--peak-gflops", type=float, help="FP32 FMA peak of one core, GFLOP/s (default: measured)")
     args = parser.parse_args()
     if args.make_models:
         make_models(args.make_models)
@@ -146,6 +154,8 @@ def main():
         sys.exit(f"no {args.glean}; run `swift build -c release --product glean` first")
 
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S')}  cores: {os.cpu_count()}  load average: {os.getloadavg()}")
+    peak_gflops = args.peak_gflops or measure_fma_peak()
+    print(f"# FP32 FMA peak of one core: {peak_gflops:.1f} GFLOP/s ({'given' if args.peak_gflops else 'measured by Tools/benchmark/fma_peak.c'})")
     print(f"# rounds {args.rounds} × {args.runs} runs (+{args.warmup} warm-up), alternating order; medians of round medians")
     rows = []
     for path, label, flops in models:
@@ -161,17 +171,18 @@ def main():
                         median, rss, _ = run_litert(path, threads, args.warmup, args.runs)
                         litert_times.append(median); litert_rss.append(rss)
             g, l = statistics.median(glean_times), statistics.median(litert_times)
-            peak = flops / (g * 1e-6) / (args.peak_gflops * 1e9 * threads)
-            rows.append((label, threads, g, l, g / l, peak, max(glean_rss), max(litert_rss), flops))
+            peak = flops / (g * 1e-6) / (peak_gflops * 1e9 * threads)
+            litert_peak = flops / (l * 1e-6) / (peak_gflops * 1e9 * threads)
+            rows.append((label, threads, g, l, g / l, peak, max(glean_rss), max(litert_rss), flops, litert_peak))
             print(f"{label:40s} threads {threads}: Glean {g / 1000:8.1f} ms  LiteRT {l / 1000:8.1f} ms  ratio {g / l:5.2f}  "
-                  f"Glean {peak * 100:5.1f}% of FMA peak ({flops / 1e9:.2f} GFLOP)  peak RSS Glean {max(glean_rss) / 2**20:6.1f} MB, "
+                  f"FMA peak: Glean {peak * 100:5.1f}%, LiteRT {litert_peak * 100:5.1f}% ({flops / 1e9:.2f} GFLOP)  peak RSS Glean {max(glean_rss) / 2**20:6.1f} MB, "
                   f"LiteRT {max(litert_rss) / 2**20:6.1f} MB   [rounds: Glean {[round(t / 1000, 1) for t in glean_times]}, "
                   f"LiteRT {[round(t / 1000, 1) for t in litert_times]}]", flush=True)
     print()
-    print("| model | threads | Glean ms | LiteRT ms | ratio | % FMA peak | Glean RSS MB | LiteRT RSS MB |")
+    print("| model | threads | Glean ms | LiteRT ms | ratio | % of FMA peak, Glean / LiteRT | Glean RSS MB | LiteRT RSS MB |")
     print("|---|---|---|---|---|---|---|---|")
-    for label, threads, g, l, ratio, peak, grss, lrss, _ in rows:
-        print(f"| {label} | {threads} | {g / 1000:.1f} | {l / 1000:.1f} | {ratio:.2f} | {peak * 100:.1f} | {grss / 2**20:.0f} | {lrss / 2**20:.0f} |")
+    for label, threads, g, l, ratio, peak, grss, lrss, _, litert_peak in rows:
+        print(f"| {label} | {threads} | {g / 1000:.1f} | {l / 1000:.1f} | {ratio:.2f} | {peak * 100:.0f} / {litert_peak * 100:.0f} | {grss / 2**20:.0f} | {lrss / 2**20:.0f} |")
 
 
 if __name__ == "__main__":
