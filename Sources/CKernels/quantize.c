@@ -43,30 +43,31 @@ static void row_range_avx2(const float *x, int k, float start, float *low, float
   *low = rl; *high = rh;
 }
 
-/// round-half-away-from-zero of 8 floats: truncate, then step away from zero when the dropped
-/// fraction (exact) is at least one half. NaN stays NaN.
+/// round-half-away-from-zero of 8 floats: trunc(v + copysign(0.49999997, v)), with the largest float below
+/// one half. Equal to roundf for every float (checked exhaustively over all 2^32 bit patterns: adding the
+/// constant never carries a value just below a half over the integer, and a half rounds up to it);
+/// NaN stays NaN.
 __attribute__((target("avx2")))
 static inline __m256 round_away_avx2(__m256 v) {
-  __m256 t = _mm256_round_ps(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
   __m256 sign = _mm256_and_ps(v, _mm256_set1_ps(-0.0f));
-  __m256 fraction = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), _mm256_sub_ps(v, t));
-  __m256 step = _mm256_and_ps(_mm256_cmp_ps(fraction, _mm256_set1_ps(0.5f), _CMP_GE_OQ), _mm256_or_ps(_mm256_set1_ps(1.0f), sign));
-  return _mm256_add_ps(t, step);
+  __m256 nudge = _mm256_or_ps(_mm256_set1_ps(0.49999997f), sign);
+  return _mm256_round_ps(_mm256_add_ps(v, nudge), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
 }
 
 /// Scales, rounds, zeroes NaN, clamps to [−bound, bound]; then adds zp, clamps to [lo, hi] in integers and
-/// subtracts zp again (the stored value is q − zp).
+/// subtracts zp again (the stored value is q − zp); the vector loop does the same with one clamp.
 __attribute__((target("avx2")))
 static void quantize_row_avx2(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi, int16_t *q) {
-  __m256 inv = _mm256_set1_ps(inverse), vmax = _mm256_set1_ps(bound), vmin = _mm256_set1_ps(-bound);
-  __m256i vzp = _mm256_set1_epi32(zp), ilo = _mm256_set1_epi32(lo), ihi = _mm256_set1_epi32(hi);
+  // clamp(round + zp, lo, hi) − zp is clamp(round, lo − zp, hi − zp): one float clamp to the tighter of
+  // [−bound, bound] and [lo − zp, hi − zp] (all small integers, exact in float).
+  float low = (float)(lo - zp) > -bound ? (float)(lo - zp) : -bound;
+  float high = (float)(hi - zp) < bound ? (float)(hi - zp) : bound;
+  __m256 inv = _mm256_set1_ps(inverse), vmin = _mm256_set1_ps(low), vmax = _mm256_set1_ps(high);
   int i = 0;
   for (; i + 8 <= k; i += 8) {
     __m256 r = round_away_avx2(_mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
-    r = _mm256_and_ps(r, _mm256_cmp_ps(r, r, _CMP_ORD_Q));
-    r = _mm256_min_ps(_mm256_max_ps(r, vmin), vmax);
-    __m256i v = _mm256_add_epi32(_mm256_cvttps_epi32(r), vzp);
-    v = _mm256_sub_epi32(_mm256_min_epi32(_mm256_max_epi32(v, ilo), ihi), vzp);
+    r = _mm256_and_ps(r, _mm256_cmp_ps(r, r, _CMP_ORD_Q));   // NaN → 0, inside [low, high]
+    __m256i v = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(r, vmin), vmax));
     __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     _mm_storeu_si128((__m128i *)(q + i), packed);
   }

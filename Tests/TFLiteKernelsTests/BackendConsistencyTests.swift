@@ -73,7 +73,7 @@ struct BackendConsistencyTests {
     }
   }
 
-  /// Input rows that stress the quantizer: zeros, a constant row, exact rounding ties, huge and tiny values.
+  /// Input rows that stress the quantizer: zeros, a constant row, exact rounding ties, huge and tiny values, NaN.
   static func hybridInput(m: Int, k: Int, rng: inout SeededGenerator) -> [Float] {
     var x = rng.floats(m * k, in: -3...3)
     for row in 0..<m {
@@ -84,7 +84,7 @@ struct BackendConsistencyTests {
       case 3: for (j, i) in r.enumerated() { x[i] = Float(j % 9) * 0.5 - 2 }   // ties: max 2 → q = x · 63.5
       case 4: for i in r { x[i] *= 1e6 }
       case 5: for i in r { x[i] *= 1e-6 }
-      default: break
+      default: if row % 12 == 6, let i = r.first { x[i] = .nan }   // NaN: skipped by min/max, quantized to 0
       }
     }
     return x
