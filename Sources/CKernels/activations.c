@@ -248,22 +248,28 @@ static void masked_row_avx2(const float *x, const float *scale, const float *mas
 }
 #endif
 
-static void masked_softmax_task(void *context, int task) {
-  const masked_softmax_job *job = context;
-  ptrdiff_t begin = (ptrdiff_t)task * ROWS_PER_TASK, end = begin + ROWS_PER_TASK < job->rows ? begin + ROWS_PER_TASK : job->rows;
-  for (ptrdiff_t r = begin; r < end; r++) {
-    const float *x = job->x + r * job->depth;
-    float *y = job->y + r * job->depth;
+void glean_masked_softmax_rows(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t rows,
+                               ptrdiff_t depth, float beta, int avx2) {
+  for (ptrdiff_t r = 0; r < rows; r++) {
+    const float *xr = x + r * depth;
+    float *yr = y + r * depth;
 #if defined(__x86_64__)
-    if (job->avx2) {
-      masked_row_avx2(x, job->scale, job->mask, y, job->depth);
-      softmax_row_avx2(y, y, job->depth, job->beta);
+    if (avx2) {
+      masked_row_avx2(xr, scale, mask, yr, depth);
+      softmax_row_avx2(yr, yr, depth, beta);
       continue;
     }
 #endif
-    masked_row_portable(x, job->scale, job->mask, y, job->depth);
-    softmax_row_portable(y, y, job->depth, job->beta);
+    masked_row_portable(xr, scale, mask, yr, depth);
+    softmax_row_portable(yr, yr, depth, beta);
   }
+}
+
+static void masked_softmax_task(void *context, int task) {
+  const masked_softmax_job *job = context;
+  ptrdiff_t begin = (ptrdiff_t)task * ROWS_PER_TASK, end = begin + ROWS_PER_TASK < job->rows ? begin + ROWS_PER_TASK : job->rows;
+  glean_masked_softmax_rows(job->x + begin * job->depth, job->scale, job->mask, job->y + begin * job->depth, end - begin,
+                            job->depth, job->beta, job->avx2);
 }
 
 void glean_masked_softmax_f32(glean_pool *pool, const float *x, const float *scale, const float *mask, float *y,

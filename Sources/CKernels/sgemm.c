@@ -170,12 +170,22 @@ static void sgemm_task(void *context, int task) {
   }
 }
 
-void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
-                 const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
+static void sgemm_run(glean_pool *pool, int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+                      const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
   int panels = (n + NR - 1) / NR;
   sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, bias, c, ldc,
-                   (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK, glean_has_avx2_fma()};
+                   (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK, avx2};
   int row_blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
   glean_pool_run(pool, sgemm_task, &job, row_blocks * job.column_chunks);
+}
+
+void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+                 const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
+  sgemm_run(pool, glean_has_avx2_fma(), m, n, k, a, stride_m, stride_k, packed_b, bias, c, ldc);
+}
+
+void glean_sgemm_serial(int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+                        const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
+  sgemm_run(NULL, avx2, m, n, k, a, stride_m, stride_k, packed_b, bias, c, ldc);
 }

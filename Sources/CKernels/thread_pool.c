@@ -8,9 +8,20 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+/// The index of the calling thread within the pool running it: 0 on callers, 1 ... threads − 1 on workers.
+static _Thread_local int thread_index = 0;
+
+int glean_pool_thread_index(void) { return thread_index; }
+
+typedef struct {
+  struct glean_pool *pool;
+  int index;
+} worker_start;
+
 struct glean_pool {
   int threads;
   pthread_t *workers;
+  worker_start *starts;
   pthread_mutex_t mutex;
   pthread_cond_t wake;
   // The current job.
@@ -33,7 +44,9 @@ static void run_tasks(glean_pool *pool) {
 }
 
 static void *worker_main(void *arg) {
-  glean_pool *pool = arg;
+  const worker_start *start = arg;
+  glean_pool *pool = start->pool;
+  thread_index = start->index;
   unsigned seen = 0;
   for (;;) {
     unsigned generation = atomic_load_explicit(&pool->generation, memory_order_acquire);
@@ -59,12 +72,14 @@ glean_pool *glean_pool_create(int threads) {
   glean_pool *pool = calloc(1, sizeof *pool);
   if (!pool) return NULL;
   pool->workers = calloc((size_t)threads - 1, sizeof(pthread_t));
-  if (!pool->workers) { free(pool); return NULL; }
+  pool->starts = calloc((size_t)threads - 1, sizeof(worker_start));
+  if (!pool->workers || !pool->starts) { free(pool->workers); free(pool->starts); free(pool); return NULL; }
   pthread_mutex_init(&pool->mutex, NULL);
   pthread_cond_init(&pool->wake, NULL);
   int started = 0;
   for (; started < threads - 1; started++) {
-    if (pthread_create(&pool->workers[started], NULL, worker_main, pool) != 0) break;
+    pool->starts[started] = (worker_start){pool, started + 1};
+    if (pthread_create(&pool->workers[started], NULL, worker_main, &pool->starts[started]) != 0) break;
   }
   pool->threads = started + 1;
   return pool;
@@ -81,6 +96,7 @@ void glean_pool_destroy(glean_pool *pool) {
   pthread_cond_destroy(&pool->wake);
   pthread_mutex_destroy(&pool->mutex);
   free(pool->workers);
+  free(pool->starts);
   free(pool);
 }
 

@@ -40,6 +40,9 @@ struct Benchmark: AsyncParsableCommand {
   @Flag(help: "Run the reference kernels instead of the optimised ones.")
   var reference = false
 
+  @Flag(name: .customLong("no-fusion"), help: "Run every node on its own: no fused attention or masked softmax (same results).")
+  var noFusion = false
+
   @Option(name: .customLong("input"), help: ArgumentHelp("An input tensor's data, as NAME=FILE (.npy or .json).", valueName: "NAME=FILE"))
   var inputs: [String] = []
 
@@ -63,7 +66,8 @@ struct Benchmark: AsyncParsableCommand {
     do { loaded = try Model(contentsOf: URL(fileURLWithPath: model)) } catch { throw CLIError("cannot load \(model): \(error)") }
     let interpreter: Interpreter
     do {
-      interpreter = try Interpreter(model: loaded, options: .init(threads: threadCount, kernels: reference ? .reference : .optimized))
+      interpreter = try Interpreter(model: loaded, options: .init(threads: threadCount, kernels: reference ? .reference : .optimized,
+                                                                          fuseOperators: !noFusion))
       try interpreter.allocateTensors()
     } catch {
       throw CLIError("\(model): \(error)")

@@ -38,7 +38,7 @@ extension Interpreter {
     let fusion = options.fuseOperators && !options.preserveAllTensors ? FusionContext(self) : nil
     var scratchSizes: [[Int]] = []
     for i in nodes.indices {
-      if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) {
+      if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) ?? fusion.attentionChain(endingAt: i) {
         nodes[i] = chain.fusedNode
         for j in chain.fusedAway { fusedAway[j] = true }
       }

@@ -35,8 +35,9 @@ public final class Interpreter {
     /// debugging against another runtime's intermediates. Costs arena memory; turns fusion off.
     public var preserveAllTensors: Bool
     /// Let one optimised kernel run a chain of nodes in a single pass where the graph allows it
-    /// (today: the attention scores' MUL by a scalar → ADD of a mask → SOFTMAX, as
-    /// `Optimized.MaskedSoftmax`). Results are bit-identical to running the chain node by node;
+    /// (the attention scores' MUL by a scalar → ADD of a mask → SOFTMAX, as `Optimized.MaskedSoftmax`,
+    /// and with the BATCH_MATMULs on either side, as `Optimized.Attention`). Results are bit-identical
+    /// to running the chain node by node;
     /// the chain's intermediate tensors then get no memory. Only chains of Glean's own optimised
     /// kernels are fused.
     public var fuseOperators: Bool

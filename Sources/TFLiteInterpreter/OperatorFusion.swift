@@ -100,4 +100,35 @@ struct FusionContext {
                                  customOptions: 0..<0, isCustom: false, builtin: .softmax)
     return Chain(fusedNode: fused, fusedAway: fusedAway)
   }
+
+  /// `BATCH_MATMUL(Q, K) → (fused MUL+ADD+SOFTMAX) → BATCH_MATMUL(·, V)` ending at node `j`, where the
+  /// masked softmax was fused already (node order: it comes first): `Optimized.Attention`. Q, K and V
+  /// must share their batch dimensions (no broadcasting) and both products run Glean's optimised kernel.
+  func attentionChain(endingAt j: Int) -> Chain? {
+    let graph = interpreter.graphNodes, current = interpreter.nodes, shapes = interpreter.shapes
+    let tensors = interpreter.subgraph.tensors
+    let second = graph[j]
+    guard second.builtin == .batchMatmul, second.kernel is Optimized.BatchMatMul, second.inputs.count == 2 else { return nil }
+    let secondOptions: BatchMatMulOptions
+    if case .batchMatMul(let o) = second.options { secondOptions = o } else { secondOptions = BatchMatMulOptions() }
+    let (probabilities, v) = (second.inputs[0], second.inputs[1])
+    guard probabilities >= 0, v >= 0, let softmaxIndex = producer[probabilities], isPrivate(probabilities, writtenBy: softmaxIndex),
+          !interpreter.fusedAway[softmaxIndex], let softmax = current[softmaxIndex].kernel as? Optimized.MaskedSoftmax else { return nil }
+    let (scores, mask) = (current[softmaxIndex].inputs[0], current[softmaxIndex].inputs[1])
+    // The scores were read by the chain's first node (MUL or ADD), now fused away.
+    guard let firstIndex = producer[scores], isPrivate(scores, writtenBy: firstIndex) else { return nil }
+    let first = graph[firstIndex]
+    guard first.builtin == .batchMatmul, first.kernel is Optimized.BatchMatMul, first.inputs.count == 2 else { return nil }
+    let firstOptions: BatchMatMulOptions
+    if case .batchMatMul(let o) = first.options { firstOptions = o } else { firstOptions = BatchMatMulOptions() }
+    let (q, k) = (first.inputs[0], first.inputs[1])
+    guard q >= 0, k >= 0, [q, k, v].allSatisfy({ tensors[$0].type == .float32 }) else { return nil }
+    guard case .success = Optimized.Attention.dimensions(q: shapes[q], k: shapes[k], v: shapes[v], maskElements: shapes[mask].elementCount,
+                                                         first: firstOptions, second: secondOptions) else { return nil }
+    let kernel = Optimized.Attention(scale: softmax.scale, beta: softmax.beta, first: firstOptions, second: secondOptions)
+    let fused = Interpreter.Node(kernel: kernel, name: "ATTENTION (fused)", version: 1, inputs: [q, k, mask, v],
+                                 outputs: second.outputs, options: second.options, customOptions: 0..<0, isCustom: false,
+                                 builtin: .batchMatmul)
+    return Chain(fusedNode: fused, fusedAway: [firstIndex, softmaxIndex])
+  }
 }

@@ -4,9 +4,10 @@ import TFLiteFormat
 import TFLiteInterpreter
 import TestSupport
 
-/// Fusion of the attention-score chain (MUL by a scalar → ADD of a mask → SOFTMAX) on the
-/// converter-built fixtures: the fused graph's outputs are bit-identical to the unfused optimised
-/// graph's, on every fixture, and the chain is found where the graphs have it.
+/// Fusion on the converter-built fixtures — the attention-score chain (MUL by a scalar → ADD of a mask
+/// → SOFTMAX) and whole attention (with the BATCH_MATMULs on either side): the fused graph's outputs are
+/// bit-identical to the unfused optimised graph's on every fixture, and the chains are found where the
+/// graphs have them.
 @Suite("Operator fusion")
 struct OperatorFusionTests {
   static let names: [String] = (try? Golden.allNames()) ?? []
@@ -30,7 +31,7 @@ struct OperatorFusionTests {
     }
   }
 
-  @Test("the attention fixtures fuse one chain per layer; the fused-away nodes do not run")
+  @Test("the attention fixtures fuse every layer's attention; the fused-away nodes do not run")
   func chainsAreFound() throws {
     for name in ["mobilebert_tiny_float", "bert_tiny_float", "attention_mask"] {
       try #require(Self.names.contains(name), "fixture \(name) is missing")
@@ -38,13 +39,17 @@ struct OperatorFusionTests {
       let unfused = try run(golden, .init(fuseOperators: false)).nodes
       let fused = try run(golden, .init()).nodes
       let softmaxes = unfused.filter { $0.opName == "SOFTMAX" && $0.runs }.count
-      let chains = fused.filter { $0.opName.hasSuffix("ADD+SOFTMAX") }
-      #expect(softmaxes > 0 && chains.count == softmaxes, "\(name): \(chains.count) fused chains for \(softmaxes) softmaxes")
-      let allRun = chains.allSatisfy { $0.runs }
-      #expect(allRun)
-      // Every chain replaces one ADD (and maybe one MUL) that no longer runs.
+      let masked = fused.filter { $0.opName.hasSuffix("ADD+SOFTMAX") }
+      let attention = fused.filter { $0.opName == "ATTENTION" }
+      // Every softmax ends up in a masked softmax; those followed by BATCH_MATMUL inside an attention node.
+      #expect(softmaxes > 0 && masked.count == softmaxes, "\(name): \(masked.count) masked softmaxes for \(softmaxes) softmaxes")
+      #expect(attention.count + masked.filter(\.runs).count == softmaxes, "\(name): \(attention.count) attention nodes")
+      let attentionRuns = attention.allSatisfy { $0.runs }
+      #expect(attentionRuns)
+      // Nodes that stopped running: the ADD (and MUL) of each masked softmax, and for each attention
+      // node its first BATCH_MATMUL and the masked softmax itself.
       let unfusedRunning = unfused.filter(\.runs).count, fusedRunning = fused.filter(\.runs).count
-      let removed = chains.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) }
+      let removed = masked.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) } + 2 * attention.count
       #expect(unfusedRunning - fusedRunning == removed, "\(name)")
     }
   }

@@ -258,6 +258,51 @@ struct BackendConsistencyTests {
     }
   }
 
+  @Test("ATTENTION fused is bit-identical to BATCH_MATMUL, MUL+ADD+SOFTMAX and BATCH_MATMUL run one after another")
+  func attention() throws {
+    var rng = SeededGenerator(seed: 12)
+    // (batch dimensions, M, N, D, Dv, first adjX, first adjY, second adjY, scale)
+    let cases: [([Int], Int, Int, Int, Int, Bool, Bool, Bool, Float?)] = [
+      ([1, 4], 100, 100, 32, 32, false, true, false, 0.17677669),   // BERT: several row blocks, a partial one
+      ([3], 7, 37, 13, 5, false, false, false, nil),
+      ([2, 2], 50, 9, 8, 16, true, true, true, 0.5),
+      ([1], 1, 1, 1, 1, false, true, false, nil),
+    ]
+    for (batch, m, n, d, dv, adjX, adjY, adjY2, scale) in cases {
+      let heads = batch.reduce(1, *)
+      let qShape = batch + (adjX ? [d, m] : [m, d]), kShape = batch + (adjY ? [n, d] : [d, n]), vShape = batch + (adjY2 ? [dv, n] : [n, dv])
+      let q: TestTensor = .floats(qShape, rng.floats(heads * m * d, in: -2...2))
+      let k: TestTensor = .floats(kShape, rng.floats(heads * n * d, in: -2...2))
+      let v: TestTensor = .floats(vShape, rng.floats(heads * n * dv, in: -2...2))
+      let mask: TestTensor = .floats([1, n], (0..<n).map { $0 % 4 == 3 ? -10_000 : 0 })
+      let first = BatchMatMulOptions(adjX: adjX, adjY: adjY), second = BatchMatMulOptions(adjY: adjY2)
+      let softmaxOptions: BuiltinOptions = .softmax(SoftmaxOptions(beta: 1))
+      try onEveryPath { path in
+        for pool in pools {
+          let scores = try runKernel(Optimized.BatchMatMul(), options: .batchMatMul(first), inputs: [q, k], outputTypes: [.float32], threadPool: pool)[0]
+          let probabilities = try runKernel(Optimized.MaskedSoftmax(scale: scale, beta: 1), options: softmaxOptions,
+                                            inputs: [.floats(scores.shape, scores.floats), mask], outputTypes: [.float32], threadPool: pool)[0]
+          let unfused = try runKernel(Optimized.BatchMatMul(), options: .batchMatMul(second),
+                                      inputs: [.floats(probabilities.shape, probabilities.floats), v], outputTypes: [.float32], threadPool: pool)[0]
+          let fused = try runKernel(Optimized.Attention(scale: scale, beta: 1, first: first, second: second), options: .batchMatMul(second),
+                                    inputs: [q, k, mask, v], outputTypes: [.float32], threadPool: pool)[0]
+          #expect(fused.shape == unfused.shape && fused.bytes == unfused.bytes, "\(batch) M \(m) N \(n) D \(d) Dv \(dv) \(path) threads \(pool.threads)")
+        }
+      }
+    }
+  }
+
+  @Test("ATTENTION refuses operands whose shapes do not chain")
+  func attentionRefusesMismatch() {
+    let options = BatchMatMulOptions(adjY: true)
+    #expect(throws: KernelError.self) {   // K's depth differs from Q's
+      _ = try runKernel(Optimized.Attention(scale: nil, beta: 1, first: options, second: BatchMatMulOptions()), options: .batchMatMul(options),
+                        inputs: [.floats([2, 3, 4], Array(repeating: 0, count: 24)), .floats([2, 5, 3], Array(repeating: 0, count: 30)),
+                                 .floats([5], Array(repeating: 0, count: 5)), .floats([2, 5, 2], Array(repeating: 0, count: 20))],
+                        outputTypes: [.float32])
+    }
+  }
+
   @Test("MUL+ADD+SOFTMAX refuses a mask that is not one row of the last axis")
   func maskedSoftmaxRefusesWrongMask() {
     #expect(throws: KernelError.self) {

@@ -31,6 +31,9 @@ glean_pool *glean_pool_create(int threads);
 void glean_pool_destroy(glean_pool *pool);
 /// Threads in the pool, the caller included (1 for a NULL pool).
 int glean_pool_threads(const glean_pool *pool);
+/// Inside a task of glean_pool_run: which thread runs it, 0 ..< glean_pool_threads(pool) (0 is the caller),
+/// to index per-thread scratch memory.
+int glean_pool_thread_index(void);
 /// Runs fn(context, i) for every i in [0, count), spread over the pool's threads; returns when all
 /// are done. A NULL pool runs them on the caller. Neither allocates nor takes locks beyond the
 /// pool's own signalling.
@@ -89,6 +92,25 @@ void glean_softmax_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t row
 /// rounded separately, so y equals MUL, then ADD, then glean_softmax_f32 bit for bit. In place (y == x) is allowed.
 void glean_masked_softmax_f32(glean_pool *pool, const float *x, const float *scale, const float *mask, float *y,
                               ptrdiff_t rows, ptrdiff_t depth, float beta);
+
+// MARK: Fused attention
+
+/// Floats of scratch glean_attention_f32 needs: both packed right sides for every head, and a block of
+/// scores for each of `threads` threads.
+size_t glean_attention_scratch_floats(int heads, int m, int n, int d, int dv, int threads);
+/// For every head h: out_h (m × dv) = softmax(beta · (Q_h K_hᵀ · scale + mask)) V_h, the graph
+/// BATCH_MATMUL → [MUL scale] → ADD mask → SOFTMAX → BATCH_MATMUL in one pass, a block of query rows at
+/// a time so that its scores stay in cache. Q_h is read through strides (q_m, q_k) like glean_sgemm's A;
+/// K_h is the first product's right side (d × n) through (k_k, k_n) and V_h the second's (n × dv) through
+/// (v_k, v_n), packed as glean_sgemm_pack does; heads are q_head, k_head, v_head floats apart. `scale` may
+/// be NULL; `mask` holds n floats. Every value equals the unfused optimised kernels' bit for bit (same
+/// packing, same micro-kernel, same summation order, same softmax). `scratch` holds
+/// glean_attention_scratch_floats(...) floats for glean_pool_threads(pool) threads.
+void glean_attention_f32(glean_pool *pool, int heads, int m, int n, int d, int dv,
+                         const float *q, ptrdiff_t q_head, ptrdiff_t q_m, ptrdiff_t q_k,
+                         const float *k, ptrdiff_t k_head, ptrdiff_t k_k, ptrdiff_t k_n,
+                         const float *v, ptrdiff_t v_head, ptrdiff_t v_k, ptrdiff_t v_n,
+                         const float *scale, const float *mask, float beta, float *out, float *scratch);
 /// y = x·Φ(x): exact (erf) or approximate (tanh) GELU, through polynomial erfc / exp (absolute
 /// error below 1e-6 · max(1, |x|)).
 void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate);
