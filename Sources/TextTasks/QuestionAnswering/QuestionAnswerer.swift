@@ -23,8 +23,8 @@ import WordPiece
 public final class QuestionAnswerer: Sendable {
   /// How answers are found.
   public enum Mode: String, Sendable, CaseIterable {
-    /// Windows over the whole passage with overlap, maximum-context rule, n-best spans, probabilities,
-    /// answers quoted exactly from the text.
+    /// Windows over the whole passage with overlap, maximum-context rule, n-best spans scored against
+    /// their window's [CLS] ("no answer") logits, probabilities, answers quoted exactly from the text.
     case standard
     /// The TFLite Task Library's BertQuestionAnswerer, reproduced exactly: one window (the context is
     /// truncated), the top 5 × 5 start and end logits, answers of at most 32 tokens, words re-joined with
