@@ -34,9 +34,14 @@ struct Golden {
   var suggestedMaxScaledError: [String: Float]
 
   init(name: String) throws {
-    self.name = name
     let url = TestPaths.corpora("goldens/interpreter/\(name).json")
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+    try self.init(object: object, name: name)
+  }
+
+  /// A golden given as its decoded JSON object (the schema of `Corpora/goldens/interpreter/*.json`).
+  init(object: [String: Any], name: String) throws {
+    self.name = name
     guard let modelPath = object["model"] as? String else { throw GoldenError("\(name): no model") }
     model = TestPaths.repositoryRoot.appendingPathComponent(modelPath)
     quantization = object["quantization"] as? String ?? "float"
@@ -72,11 +77,16 @@ struct GoldenError: Error, CustomStringConvertible {
 extension Interpreter {
   /// Resizes, allocates and fills the inputs from a golden, then runs.
   func run(_ golden: Golden) throws {
+    var resized = false
     for (name, tensor) in golden.inputs {
       let i = try inputIndex(named: name)
-      if try input(i).shape != tensor.shape { try resizeInput(i, to: tensor.shape) }
+      if try input(i).shape != tensor.shape {
+        try resizeInput(i, to: tensor.shape)
+        resized = true
+      }
     }
-    try allocateTensors()
+    // Prepared once; again only after a resize (arenaBytes is 0 until the first allocation).
+    if resized || arenaBytes == 0 { try allocateTensors() }
     for (name, tensor) in golden.inputs {
       let i = try inputIndex(named: name)
       switch tensor.dtype {
