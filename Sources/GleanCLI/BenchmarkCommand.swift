@@ -255,7 +255,7 @@ enum OpProfileTables {
     }
     lines.append("")
     lines.append("Timings (microseconds): count=\(runs) avg=\(String(format: "%.1f", total * 1000))")
-    lines.append("Nodes run: \(ran.count) of \(nodes.count) (the others were computed while preparing or fused into a later node)")
+    lines.append("Nodes run: \(ran.count) of \(nodes.count) (the others were computed while preparing, fused into a later node, or are views of their input)")
     return lines.joined(separator: "\n")
   }
 }

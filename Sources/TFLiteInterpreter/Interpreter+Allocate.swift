@@ -88,21 +88,41 @@ extension Interpreter {
       first[t] = 0
       last[t] = end
     }
-    runs = nodes.indices.map { !folded[$0] && !fusedAway[$0] }
-    for (i, node) in nodes.enumerated() where runs[i] {
-      for t in node.inputs where t >= 0 && constants[t] == nil {
+    // RESHAPE, SQUEEZE and EXPAND_DIMS move no data: their output becomes a view of the bytes of their
+    // input (`viewOf`, followed to the tensor that owns memory), and the node does not run.
+    var viewOf = [Int?](repeating: nil, count: tensors.count)
+    func memoryOwner(_ t: Int) -> Int {
+      var r = t
+      while let next = viewOf[r] { r = next }
+      return r
+    }
+    var isViewNode = [Bool](repeating: false, count: nodeCount)
+    for (i, node) in nodes.enumerated() where !folded[i] && !fusedAway[i] && Self.movesNoData(node) {
+      let (input, output) = (node.inputs[0], node.outputs[0])
+      guard input >= 0, constants[input] == nil, constants[output] == nil, !tensors[input].isVariable, !tensors[output].isVariable,
+            !graphInputs.contains(output), tensors[input].type == tensors[output].type, tensors[input].type.byteSize != nil,
+            shapes[input].elementCount == shapes[output].elementCount else { continue }
+      viewOf[output] = memoryOwner(input)
+      isViewNode[i] = true
+    }
+    runs = nodes.indices.map { !folded[$0] && !fusedAway[$0] && !isViewNode[$0] }
+    for (i, node) in nodes.enumerated() where runs[i] || isViewNode[i] {
+      for input in node.inputs where input >= 0 && constants[input] == nil {
+        let t = memoryOwner(input)
         guard first[t] != nil else {
-          throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" is read by node \(i) (\(node.name)) but no earlier node writes it and it has no data")
+          throw .invalidModel("tensor \(input) \"\(tensors[input].name)\" is read by node \(i) (\(node.name)) but no earlier node writes it and it has no data")
         }
         last[t] = max(last[t] ?? i, i)
       }
-      for t in node.outputs where constants[t] == nil {
+      for output in node.outputs where constants[output] == nil {
+        let t = memoryOwner(output)
         if first[t] == nil { first[t] = i }
         last[t] = max(last[t] ?? i, i)
       }
     }
-    for t in graphOutputs where constants[t] == nil {
-      if first[t] == nil { throw .invalidModel("output tensor \(t) \"\(tensors[t].name)\" is never written") }
+    for output in graphOutputs where constants[output] == nil {
+      let t = memoryOwner(output)
+      if first[t] == nil { throw .invalidModel("output tensor \(output) \"\(tensors[output].name)\" is never written") }
       last[t] = end
     }
     if options.preserveAllTensors {
@@ -141,6 +161,11 @@ extension Interpreter {
         scratch[o.node][o.scratch] = UnsafeMutableRawBufferPointer(start: base + plan.offsets[r], count: requests[r].size)
       }
     }
+    for t in tensors.indices where viewOf[t] != nil {
+      if let memory = views[memoryOwner(t)] {
+        views[t] = TensorView(type: tensors[t].type, shape: shapes[t], data: memory.data, quantization: tensors[t].quantization)
+      }
+    }
     for t in tensors.indices {
       if let c = constants[t] {
         views[t] = TensorView(type: tensors[t].type, shape: shapes[t], data: UnsafeMutableRawPointer(mutating: c.baseAddress ?? UnsafeRawPointer(base)),
@@ -158,6 +183,16 @@ extension Interpreter {
              scratch: scratch[i])
     }
     isAllocated = true
+  }
+
+  /// RESHAPE, SQUEEZE and EXPAND_DIMS run by Glean's own kernels: the output's bytes are the input's.
+  static func movesNoData(_ node: Node) -> Bool {
+    switch node.builtin {
+    case .reshape: node.kernel is Reference.Reshape
+    case .squeeze: node.kernel is Reference.Squeeze
+    case .expandDims: node.kernel is Reference.ExpandDims
+    default: false
+    }
   }
 
   private func canFold(_ node: Node, outputs: [TensorInfo]) -> Bool {

@@ -11,8 +11,8 @@ public struct NodeSummary: Sendable, Equatable {
   public var version: Int
   /// The name of the node's first output tensor (benchmark_model's "name" column).
   public var outputName: String
-  /// Whether the node runs in `invoke()` (false: its outputs were computed while preparing, or a
-  /// later fused node computes it).
+  /// Whether the node runs in `invoke()` (false: its outputs were computed while preparing, a later
+  /// fused node computes it, or its output is a view of its input: RESHAPE, SQUEEZE, EXPAND_DIMS).
   public var runs: Bool
 }
 
@@ -32,7 +32,7 @@ extension Interpreter {
   }
 
   /// Runs every node once, like `invoke()`, and returns each node's wall-clock time in
-  /// nanoseconds (0 for nodes computed while preparing or fused into a later one), indexed like `nodeSummaries`.
+  /// nanoseconds (0 for the nodes that do not run, see `NodeSummary.runs`), indexed like `nodeSummaries`.
   ///
   /// ```swift
   /// let times = try interpreter.invokeProfiled()

@@ -13,7 +13,8 @@ import TFLiteKernels
 ///
 /// Memory: every tensor that is not a constant lives in one arena laid out by `MemoryPlanner`;
 /// tensors whose lifetimes do not overlap share bytes. Constants are views into the model's
-/// buffers (no copy). Graph inputs and outputs keep their own bytes for the whole run, so inputs
+/// buffers (no copy), and so are the outputs of RESHAPE, SQUEEZE and EXPAND_DIMS of their inputs (those
+/// nodes do not run). Graph inputs and outputs keep their own bytes for the whole run, so inputs
 /// stay set between invocations and outputs stay readable after `invoke()`.
 ///
 /// Threads: an interpreter is used by one thread at a time (it is not `Sendable`); share the
