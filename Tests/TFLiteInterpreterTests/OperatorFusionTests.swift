@@ -62,4 +62,17 @@ struct OperatorFusionTests {
       #expect(!(try run(golden, options)).nodes.contains { $0.opName.contains("+") })
     }
   }
+
+  @Test("RESHAPE, SQUEEZE and EXPAND_DIMS become views: they do not run and results stay LiteRT's",
+        arguments: ["reshape_minus_one", "reshape_split_heads", "squeeze", "expand_dims"])
+  func viewsDoNotRun(_ name: String) throws {
+    try #require(Self.names.contains(name), "fixture \(name) is missing")
+    let golden = try Golden(name: name)
+    let (outputs, nodes) = try run(golden, .init())
+    let moving = nodes.filter { ["RESHAPE", "SQUEEZE", "EXPAND_DIMS"].contains($0.opName) }
+    #expect(!moving.isEmpty && moving.allSatisfy { !$0.runs }, "\(name): \(moving)")
+    for (outputName, expected) in golden.outputs {
+      #expect((outputs[outputName] ?? []).map(Float.init) == expected.floats, "\(name) \(outputName): a view must not change a byte")
+    }
+  }
 }
