@@ -33,6 +33,8 @@ import TestSupport
     let best = try #require(answers.first)
     #expect(SQuADEvaluation.normalize(best.text) == "curriculum")
     #expect(String(passage[best.range]) == best.text)  // quoted exactly
-    #expect(best.score > 0.5)
+    // Scores are probabilities over the candidates: the best one leads, and together they stay within 1.
+    #expect(answers.allSatisfy { $0.score <= best.score })
+    #expect(answers.reduce(0) { $0 + $1.score } <= 1 + 1e-9)
   }
 }
