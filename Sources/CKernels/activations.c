@@ -60,12 +60,10 @@ static float gelu_scalar(float v, int approximate) {
 }
 
 #if defined(__x86_64__)
+/// e^r for r = x − n·ln 2 (Cody-Waite: ln 2 in two parts), by the degree-6 polynomial: the part of exp
+/// shared by both vector exponentials, before scaling by 2^n.
 __attribute__((target("avx2,fma")))
-static inline __m256 exp_avx2(__m256 x) {
-  __m256 overflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_HI), _CMP_GT_OQ);
-  __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ);
-  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(EXP_LO)), _mm256_set1_ps(EXP_HI));
-  __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(LOG2E), _mm256_set1_ps(0.5f)));
+static inline __m256 exp_reduced_avx2(__m256 x, __m256 n) {
   __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
   r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
   __m256 p = _mm256_set1_ps(P5);
@@ -75,6 +73,16 @@ static inline __m256 exp_avx2(__m256 x) {
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P1));
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P0));
   p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  return p;
+}
+
+__attribute__((target("avx2,fma")))
+static inline __m256 exp_avx2(__m256 x) {
+  __m256 overflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_HI), _CMP_GT_OQ);
+  __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ);
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(EXP_LO)), _mm256_set1_ps(EXP_HI));
+  __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(LOG2E), _mm256_set1_ps(0.5f)));
+  __m256 p = exp_reduced_avx2(x, n);
   // 2^n split in two factors so that n = 128 (x near EXP_HI) stays representable.
   __m256i ni = _mm256_cvtps_epi32(n);
   __m256i half = _mm256_srai_epi32(ni, 1);
@@ -92,15 +100,7 @@ static inline __m256 exp_nonpositive_avx2(__m256 x) {
   __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ);
   x = _mm256_max_ps(x, _mm256_set1_ps(EXP_LO));
   __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
-  __m256 p = _mm256_set1_ps(P5);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P4));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P3));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P2));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P1));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(P0));
-  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  __m256 p = exp_reduced_avx2(x, n);
   __m256i biased = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
   __m256 result = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(biased, 23)));
   return _mm256_andnot_ps(underflow, result);
