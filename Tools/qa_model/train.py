@@ -29,27 +29,22 @@ import qa_data
 #   states none).
 # Left out: QED (its repository states a licence only for the Wikipedia input text, none for its annotations);
 # QAMR (MIT) is repetitive and is not needed at this step budget.
+MIX_V1 = [   # phases 1-3 of the shipped model
+    ("squad-half-a-train", 1.0, 1.0),
+    ("squad_v1.1_train_prefix_ermeba.json.gz", 1.0, 1.0),
+    ("covidqa_200423.answers_fixed.json.gz", 0.5, 0.01),
+    ("fairytaleqa_train_explicit_matched.json.gz", 0.3, 0.3),
+    ("fairytaleqa_val_explicit_matched.json.gz", 0.3, 0.3),
+    ("fairytaleqa_test_explicit_matched.json.gz", 0.3, 0.3),
+]
+SQUAD_SHIFTS = [   # New Wikipedia in full, half of Reddit
+    ("squadshifts_new_wiki_v1.0.json.gz", 1.0, 1.0),
+    ("squadshifts_reddit_v1.0.json.gz", 0.5, 0.5),
+]
 MIXES = {
-    # phases 1-3 of the shipped model
-    "v1": [
-        ("squad-half-a-train", 1.0, 1.0),
-        ("squad_v1.1_train_prefix_ermeba.json.gz", 1.0, 1.0),
-        ("covidqa_200423.answers_fixed.json.gz", 0.5, 0.01),
-        ("fairytaleqa_train_explicit_matched.json.gz", 0.3, 0.3),
-        ("fairytaleqa_val_explicit_matched.json.gz", 0.3, 0.3),
-        ("fairytaleqa_test_explicit_matched.json.gz", 0.3, 0.3),
-    ],
-    # phase 4: v1 plus SQuAD-Shifts (New Wikipedia in full, half of Reddit), about twice the SQuAD-style data
-    "v2": [
-        ("squad-half-a-train", 1.0, 1.0),
-        ("squad_v1.1_train_prefix_ermeba.json.gz", 1.0, 1.0),
-        ("squadshifts_new_wiki_v1.0.json.gz", 1.0, 1.0),
-        ("squadshifts_reddit_v1.0.json.gz", 0.5, 0.5),
-        ("covidqa_200423.answers_fixed.json.gz", 0.5, 0.01),
-        ("fairytaleqa_train_explicit_matched.json.gz", 0.3, 0.3),
-        ("fairytaleqa_val_explicit_matched.json.gz", 0.3, 0.3),
-        ("fairytaleqa_test_explicit_matched.json.gz", 0.3, 0.3),
-    ],
+    "v1": MIX_V1,
+    # phase 4: v1 with SQuAD-Shifts after the SQuAD sets, about twice the SQuAD-style data
+    "v2": MIX_V1[:2] + SQUAD_SHIFTS + MIX_V1[2:],
 }
 
 
