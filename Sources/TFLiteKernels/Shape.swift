@@ -70,4 +70,18 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible {
       i < lead ? 0 : (dimensions[i - lead] == 1 && target.dimensions[i] != 1 ? 0 : own[i - lead])
     }
   }
+
+  /// For each element of `target` (its broadcast, in row-major order), the flat index of the element
+  /// of this shape it reads: the batch offsets of BATCH_MATMUL's operands. `target.rank >= rank`.
+  public func broadcastIndices(to target: Shape) -> [Int] {
+    let from = broadcastStrides(to: target), targetStrides = target.strides
+    return (0..<target.elementCount).map { flat in
+      var index = 0, rest = flat
+      for axis in 0..<target.rank {
+        index += rest / targetStrides[axis] * from[axis]
+        rest %= targetStrides[axis]
+      }
+      return index
+    }
+  }
 }

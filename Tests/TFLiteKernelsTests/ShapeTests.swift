@@ -19,5 +19,9 @@ struct ShapeTests {
     #expect(Shape.broadcast(Shape([5]), Shape([])) == Shape([5]))
     #expect(Shape.broadcast(Shape([2, 3]), Shape([2])) == nil)
     #expect(Shape([3, 1]).broadcastStrides(to: Shape([2, 3, 4])) == [0, 1, 0])
+    // Batch offsets: [1, 3] read as [2, 3] repeats its row; [2, 1] read as [2, 3] repeats each element.
+    #expect(Shape([1, 3]).broadcastIndices(to: Shape([2, 3])) == [0, 1, 2, 0, 1, 2])
+    #expect(Shape([2, 1]).broadcastIndices(to: Shape([2, 3])) == [0, 0, 0, 1, 1, 1])
+    #expect(Shape([]).broadcastIndices(to: Shape([])) == [0])
   }
 }

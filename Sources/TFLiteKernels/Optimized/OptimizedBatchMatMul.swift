@@ -34,20 +34,8 @@ extension Optimized {
       // Offsets of each output batch's left and right matrices (NumPy broadcasting).
       let lhsBatch = Shape(Array(l.dropLast(2))), rhsBatch = Shape(Array(r.dropLast(2)))
       let batch = Shape(Array(outputShape.dimensions.dropLast(2)))
-      let ls = lhsBatch.broadcastStrides(to: batch), rs = rhsBatch.broadcastStrides(to: batch)
-      let batchStrides = batch.strides
-      var lhsOffsets: [Int] = [], rhsIndices: [Int] = []
-      for flat in 0..<batch.elementCount {
-        var lo = 0, ro = 0, rest = flat
-        for axis in 0..<batch.rank {
-          let i = rest / batchStrides[axis]
-          rest %= batchStrides[axis]
-          lo += i * ls[axis]
-          ro += i * rs[axis]
-        }
-        lhsOffsets.append(lo * m * k)
-        rhsIndices.append(ro)
-      }
+      let lhsOffsets = lhsBatch.broadcastIndices(to: batch).map { $0 * m * k }
+      let rhsIndices = rhsBatch.broadcastIndices(to: batch)
       let (xm, xk) = options.adjX ? (1, m) : (k, 1)
       let (wk, wn) = options.adjY ? (1, k) : (n, 1)
       let packedCount = glean_sgemm_packed_size(kInt32, nInt32)

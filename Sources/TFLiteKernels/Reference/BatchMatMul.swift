@@ -38,20 +38,8 @@ extension Reference {
       }
       try node.setOutput(0, shape: Shape(batch.dimensions + [m, n]), type: .float32)
       // Offsets of each output batch's left and right matrices.
-      let ls = lhsBatch.broadcastStrides(to: batch), rs = rhsBatch.broadcastStrides(to: batch)
-      var lhsOffsets: [Int] = [], rhsOffsets: [Int] = []
-      let batchStrides = batch.strides
-      for flat in 0..<batch.elementCount {
-        var lo = 0, ro = 0, rest = flat
-        for axis in 0..<batch.rank {
-          let i = rest / batchStrides[axis]
-          rest %= batchStrides[axis]
-          lo += i * ls[axis]
-          ro += i * rs[axis]
-        }
-        lhsOffsets.append(lo * m * k)
-        rhsOffsets.append(ro * k * n)
-      }
+      let lhsOffsets = lhsBatch.broadcastIndices(to: batch).map { $0 * m * k }
+      let rhsOffsets = rhsBatch.broadcastIndices(to: batch).map { $0 * k * n }
       // Element strides of x[m, k] and w[k, n] inside one matrix.
       let (xm, xk) = options.adjX ? (1, m) : (k, 1)
       let (wk, wn) = options.adjY ? (1, k) : (n, 1)
