@@ -1,7 +1,7 @@
 // Shared between the kernel files; not part of the public header.
 #ifndef GLEAN_KERNELS_INTERNAL_H
 #define GLEAN_KERNELS_INTERNAL_H
-#include <stddef.h>
+#include "glean_kernels.h"
 int glean_has_avx2_fma(void);
 /// Rows of y = softmax(beta · (x · scale + mask)) on the calling thread (glean_masked_softmax_f32's rows).
 void glean_masked_softmax_rows(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t rows,
@@ -9,5 +9,5 @@ void glean_masked_softmax_rows(const float *x, const float *scale, const float *
 /// glean_sgemm on the calling thread with the instruction set chosen by the caller (a task of a pool job
 /// passes the job's choice, made on the thread that started it).
 void glean_sgemm_serial(int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
-                        const float *packed_b, const float *bias, float *c, ptrdiff_t ldc);
+                        const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
 #endif

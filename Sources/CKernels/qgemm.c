@@ -6,6 +6,7 @@
 // in int32, so nothing saturates and the sums equal the reference's.
 #include "glean_kernels.h"
 #include "internal.h"
+#include "epilogue.h"
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -56,15 +57,23 @@ static void qtile_portable(int pairs, const int16_t *const a[QMR], const int8_t 
 }
 
 #if defined(__x86_64__)
-/// Rescales one row of 16 int32 dots to floats, as the scalar epilogue does, operation for operation.
+/// Rescales row i's 16 int32 dots (columns j ..< j + 16) to floats and applies the epilogue, as the
+/// scalar code does, operation for operation.
 __attribute__((target("avx2")))
 static inline void rescale_row_avx2(__m256i d0, __m256i d1, float row_scale, const float *weight_scales,
-                                    const float *bias, float *out) {
+                                    const glean_epilogue *e, ptrdiff_t i, ptrdiff_t j, float *out) {
   __m256 rs = _mm256_set1_ps(row_scale);
-  __m256 s0 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales)), s1 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + 8));
-  __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
-  _mm256_storeu_ps(out, _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0)));
-  _mm256_storeu_ps(out + 8, _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1)));
+  __m256 s0 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j)), s1 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j + 8));
+  const float *bias = e ? e->bias : NULL;
+  __m256 b0 = bias ? _mm256_loadu_ps(bias + j) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + j + 8) : _mm256_setzero_ps();
+  __m256 v0 = _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0));
+  __m256 v1 = _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1));
+  if (glean_epilogue_has_tail(e)) {
+    v0 = glean_epilogue_tail_avx2(e, v0, i, j);
+    v1 = glean_epilogue_tail_avx2(e, v1, i, j + 8);
+  }
+  _mm256_storeu_ps(out, v0);
+  _mm256_storeu_ps(out + 8, v1);
 }
 
 /// One row's step of the AVX2 tile: the broadcast activation pair (a[2p], a[2p + 1]) against the 16
@@ -78,12 +87,13 @@ static inline void rescale_row_avx2(__m256i d0, __m256i d1, float row_scale, con
     c##r##1 = _mm256_add_epi32(c##r##1, _mm256_madd_epi16(x, b1));                      \
   } while (0)
 
-/// The AVX2 tile: QMR (6) rows × QNR (16) columns in 12 accumulators. When whole it rescales and
-/// writes y itself and returns 1; otherwise it leaves the int32 dots in `tile`.
+/// The AVX2 tile: QMR (6) rows × QNR (16) columns in 12 accumulators, the top-left one y[i, j]. When
+/// whole it rescales, applies the epilogue and writes y itself and returns 1; otherwise it leaves the int32
+/// dots in `tile`.
 __attribute__((target("avx2")))
 static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR],
-                      int rows, int width, const float *row_scales, const float *weight_scales, const float *bias,
-                      float *y, ptrdiff_t ldy) {
+                      int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
+                      ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   const int16_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
@@ -96,12 +106,12 @@ static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *pane
     QROW_STEP(3, a3); QROW_STEP(4, a4); QROW_STEP(5, a5);
   }
   if (rows == QMR && width == QNR) {
-    rescale_row_avx2(c00, c01, row_scales[0], weight_scales, bias, y);
-    rescale_row_avx2(c10, c11, row_scales[1], weight_scales, bias, y + ldy);
-    rescale_row_avx2(c20, c21, row_scales[2], weight_scales, bias, y + 2 * ldy);
-    rescale_row_avx2(c30, c31, row_scales[3], weight_scales, bias, y + 3 * ldy);
-    rescale_row_avx2(c40, c41, row_scales[4], weight_scales, bias, y + 4 * ldy);
-    rescale_row_avx2(c50, c51, row_scales[5], weight_scales, bias, y + 5 * ldy);
+    rescale_row_avx2(c00, c01, row_scales[0], weight_scales, e, i + 0, j, y);
+    rescale_row_avx2(c10, c11, row_scales[1], weight_scales, e, i + 1, j, y + ldy);
+    rescale_row_avx2(c20, c21, row_scales[2], weight_scales, e, i + 2, j, y + 2 * ldy);
+    rescale_row_avx2(c30, c31, row_scales[3], weight_scales, e, i + 3, j, y + 3 * ldy);
+    rescale_row_avx2(c40, c41, row_scales[4], weight_scales, e, i + 4, j, y + 4 * ldy);
+    rescale_row_avx2(c50, c51, row_scales[5], weight_scales, e, i + 5, j, y + 5 * ldy);
     return 1;
   }
   _mm256_storeu_si256((__m256i *)tile[0], c00); _mm256_storeu_si256((__m256i *)(tile[0] + 8), c01);
@@ -120,7 +130,8 @@ typedef struct {
   const int16_t *q;
   const float *row_scales;
   const int8_t *packed_w;
-  const float *weight_scales, *bias;
+  const float *weight_scales;
+  const glean_epilogue *epilogue;
   float *y;
   ptrdiff_t ldy;
   int column_chunks;
@@ -145,19 +156,21 @@ static void qgemm_task(void *context, int task) {
       for (int r = 0; r < QMR; r++) a[r] = job->q + (size_t)(i + (r < rows ? r : 0)) * stride;
 #if defined(__x86_64__)
       if (job->avx2) {
-        if (qtile_avx2(pairs, a, pw, tile, rows, width, job->row_scales + i, job->weight_scales + j0,
-                       job->bias ? job->bias + j0 : NULL, job->y + (ptrdiff_t)i * job->ldy + j0, job->ldy)) continue;
+        if (qtile_avx2(pairs, a, pw, tile, rows, width, job->row_scales + i, job->weight_scales, job->epilogue, i, j0,
+                       job->y + (ptrdiff_t)i * job->ldy + j0, job->ldy)) continue;
       } else
 #endif
         qtile_portable(pairs, a, pw, tile);
+      const glean_epilogue *e = job->epilogue;
       for (int r = 0; r < rows; r++) {
         float *out = job->y + (ptrdiff_t)(i + r) * job->ldy + j0;
         float row_scale = job->row_scales[i + r];
         for (int j = 0; j < width; j++) {
           int32_t dot = tile[r][j];
           float scale = row_scale * job->weight_scales[j0 + j];
-          float base = job->bias ? job->bias[j0 + j] : 0.0f;
-          out[j] = base + (float)dot * scale;
+          float base = e && e->bias ? e->bias[j0 + j] : 0.0f;
+          float v = base + (float)dot * scale;
+          out[j] = glean_epilogue_has_tail(e) ? glean_epilogue_tail(e, v, i + r, j0 + j) : v;
         }
       }
     }
@@ -165,10 +178,10 @@ static void qgemm_task(void *context, int task) {
 }
 
 void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
-                 const int8_t *packed_w, const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy) {
+                 const int8_t *packed_w, const float *weight_scales, const glean_epilogue *epilogue, float *y, ptrdiff_t ldy) {
   if (m <= 0 || n <= 0) return;
   int panels = (n + QNR - 1) / QNR;
-  qgemm_job job = {m, n, k, q, row_scales, packed_w, weight_scales, bias, y, ldy,
+  qgemm_job job = {m, n, k, q, row_scales, packed_w, weight_scales, epilogue, y, ldy,
                    (panels + QPANELS_PER_TASK - 1) / QPANELS_PER_TASK, glean_has_avx2_fma()};
   int row_blocks = (m + QROW_BLOCK - 1) / QROW_BLOCK;
   glean_pool_run(pool, qgemm_task, &job, row_blocks * job.column_chunks);

@@ -1,9 +1,11 @@
 // Float GEMM over a packed B: panels of NR = 16 columns, each stored k-major (16 floats per depth
 // step), zero-padded past n. The micro-kernel computes a 6 × 16 tile of C, summing over p in
-// order 0 ..< k (AVX2: one FMA per step; portable: multiply then add), then adds the bias.
+// order 0 ..< k (AVX2: one FMA per step; portable: multiply then add), then applies the epilogue
+// (bias, activation clamp, residual, scale, shift; see glean_epilogue) before storing.
 // Work is split into (row block × column chunk) tasks; each C element belongs to one task.
 #include "glean_kernels.h"
 #include "internal.h"
+#include "epilogue.h"
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -52,11 +54,11 @@ static void tile_portable(int k, const float *const a[MR], ptrdiff_t stride_k, c
 }
 
 #if defined(__x86_64__)
-/// The AVX2 tile: accumulates in registers, then writes C directly (bias added) when the tile is
-/// whole, through `tile` otherwise. Returns 1 when it wrote C.
+/// The AVX2 tile: accumulates in registers, then writes C directly (epilogue applied; the tile's
+/// top-left element is C[i, j]) when the tile is whole, through `tile` otherwise. Returns 1 when it wrote C.
 __attribute__((target("avx2,fma")))
 static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
-                     float *c, ptrdiff_t ldc, const float *bias, int rows, int width) {
+                     float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   const float *bp = panel;
@@ -101,11 +103,20 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
     a0 += stride_k; a1 += stride_k; a2 += stride_k; a3 += stride_k; a4 += stride_k; a5 += stride_k;
   }
   if (rows == MR && width == NR) {
+    const float *bias = epilogue && epilogue->bias ? epilogue->bias + j : NULL;
     if (bias) {
       __m256 bias0 = _mm256_loadu_ps(bias), bias1 = _mm256_loadu_ps(bias + 8);
       c00 = _mm256_add_ps(bias0, c00); c01 = _mm256_add_ps(bias1, c01); c10 = _mm256_add_ps(bias0, c10); c11 = _mm256_add_ps(bias1, c11);
       c20 = _mm256_add_ps(bias0, c20); c21 = _mm256_add_ps(bias1, c21); c30 = _mm256_add_ps(bias0, c30); c31 = _mm256_add_ps(bias1, c31);
       c40 = _mm256_add_ps(bias0, c40); c41 = _mm256_add_ps(bias1, c41); c50 = _mm256_add_ps(bias0, c50); c51 = _mm256_add_ps(bias1, c51);
+    }
+    if (glean_epilogue_has_tail(epilogue)) {
+      c00 = glean_epilogue_tail_avx2(epilogue, c00, i, j); c01 = glean_epilogue_tail_avx2(epilogue, c01, i, j + 8);
+      c10 = glean_epilogue_tail_avx2(epilogue, c10, i + 1, j); c11 = glean_epilogue_tail_avx2(epilogue, c11, i + 1, j + 8);
+      c20 = glean_epilogue_tail_avx2(epilogue, c20, i + 2, j); c21 = glean_epilogue_tail_avx2(epilogue, c21, i + 2, j + 8);
+      c30 = glean_epilogue_tail_avx2(epilogue, c30, i + 3, j); c31 = glean_epilogue_tail_avx2(epilogue, c31, i + 3, j + 8);
+      c40 = glean_epilogue_tail_avx2(epilogue, c40, i + 4, j); c41 = glean_epilogue_tail_avx2(epilogue, c41, i + 4, j + 8);
+      c50 = glean_epilogue_tail_avx2(epilogue, c50, i + 5, j); c51 = glean_epilogue_tail_avx2(epilogue, c51, i + 5, j + 8);
     }
     _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01); c += ldc;
     _mm256_storeu_ps(c, c10); _mm256_storeu_ps(c + 8, c11); c += ldc;
@@ -129,7 +140,8 @@ typedef struct {
   int m, n, k;
   const float *a;
   ptrdiff_t stride_m, stride_k;
-  const float *packed_b, *bias;
+  const float *packed_b;
+  const glean_epilogue *epilogue;
   float *c;
   ptrdiff_t ldc;
   int column_chunks;
@@ -154,16 +166,16 @@ static void sgemm_task(void *context, int task) {
 #if defined(__x86_64__)
       if (job->avx2) {
         if (tile_avx2(job->k, a, job->stride_k, pb, tile, job->c + (ptrdiff_t)i * job->ldc + j0, job->ldc,
-                      job->bias ? job->bias + j0 : NULL, rows, width)) continue;
+                      job->epilogue, i, j0, rows, width)) continue;
       } else
 #endif
         tile_portable(job->k, a, job->stride_k, pb, tile);
+      const glean_epilogue *e = job->epilogue;
       for (int r = 0; r < rows; r++) {
         float *out = job->c + (ptrdiff_t)(i + r) * job->ldc + j0;
-        if (job->bias) {
-          for (int j = 0; j < width; j++) out[j] = job->bias[j0 + j] + tile[r][j];
-        } else {
-          memcpy(out, tile[r], (size_t)width * sizeof(float));
+        for (int j = 0; j < width; j++) {
+          float v = e && e->bias ? e->bias[j0 + j] + tile[r][j] : tile[r][j];
+          out[j] = glean_epilogue_has_tail(e) ? glean_epilogue_tail(e, v, i + r, j0 + j) : v;
         }
       }
     }
@@ -171,21 +183,21 @@ static void sgemm_task(void *context, int task) {
 }
 
 static void sgemm_run(glean_pool *pool, int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
-                      const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
+                      const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
   int panels = (n + NR - 1) / NR;
-  sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, bias, c, ldc,
+  sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc,
                    (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK, avx2};
   int row_blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
   glean_pool_run(pool, sgemm_task, &job, row_blocks * job.column_chunks);
 }
 
 void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
-                 const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
-  sgemm_run(pool, glean_has_avx2_fma(), m, n, k, a, stride_m, stride_k, packed_b, bias, c, ldc);
+                 const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
+  sgemm_run(pool, glean_has_avx2_fma(), m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc);
 }
 
 void glean_sgemm_serial(int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
-                        const float *packed_b, const float *bias, float *c, ptrdiff_t ldc) {
-  sgemm_run(NULL, avx2, m, n, k, a, stride_m, stride_k, packed_b, bias, c, ldc);
+                        const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
+  sgemm_run(NULL, avx2, m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc);
 }

@@ -37,10 +37,16 @@ extension Interpreter {
     fusedAway = Array(repeating: false, count: nodeCount)
     let fusion = options.fuseOperators && !options.preserveAllTensors ? FusionContext(self) : nil
     var scratchSizes: [[Int]] = []
+    let derivedConstants = DerivedConstants()
     for i in nodes.indices {
-      if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) ?? fusion.attentionChain(endingAt: i) {
+      if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) ?? fusion.attentionChain(endingAt: i)
+        ?? fusion.fullyConnectedChain(endingAt: i) {
         nodes[i] = chain.fusedNode
-        for j in chain.fusedAway { fusedAway[j] = true }
+        for j in chain.fusedAway {
+          fusedAway[j] = true
+          // A fused-away node never runs: drop what it prepared (packed weights, constants).
+          prepared[j] = PreparedOp { _ in }
+        }
       }
       let node = nodes[i]
       let info = { (t: Int) -> TensorInfo in
@@ -54,6 +60,7 @@ extension Interpreter {
         var context = NodeContext(opName: node.name, nodeIndex: i, version: node.version, inputs: inputs, outputs: outputs,
                                   options: node.options, customOptions: UnsafeRawBufferPointer(rebasing: file[range]))
         context.threadPool = self.threadPool
+        context.derivedConstants = derivedConstants
         do throws(KernelError) {
           let op = try node.kernel.prepare(&context)
           return .success((op, context))

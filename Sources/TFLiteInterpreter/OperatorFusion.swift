@@ -63,7 +63,8 @@ struct FusionContext {
     let scores = softmax.inputs[0]
     guard scores >= 0, let addIndex = producer[scores], isPrivate(scores, writtenBy: addIndex) else { return nil }
     let add = nodes[addIndex]
-    guard add.builtin == .add, add.kernel is Optimized.FloatBinary, add.inputs.count == 2,
+    guard add.builtin == .add, add.kernel is Optimized.FloatBinary, interpreter.nodes[addIndex].kernel is Optimized.FloatBinary,
+          !interpreter.fusedAway[addIndex], add.inputs.count == 2,
           case .add(let addOptions) = add.options, addOptions.fusedActivation == .none else { return nil }
     let shape = shapes[scores]
     guard shape.rank >= 1, tensors[scores].type == .float32 else { return nil }
@@ -81,7 +82,8 @@ struct FusionContext {
     var x = full, scale: Float? = nil, fusedAway = [addIndex], name = "ADD+SOFTMAX"
     if let mulIndex = producer[full], isPrivate(full, writtenBy: mulIndex) {
       let mul = nodes[mulIndex]
-      if mul.builtin == .mul, mul.kernel is Optimized.FloatBinary, mul.inputs.count == 2,
+      if mul.builtin == .mul, mul.kernel is Optimized.FloatBinary, interpreter.nodes[mulIndex].kernel is Optimized.FloatBinary,
+         !interpreter.fusedAway[mulIndex], mul.inputs.count == 2,
          case .mul(let activation) = mul.options, activation == .none {
         let (p, q) = (mul.inputs[0], mul.inputs[1])
         if let s = constantScalar(q), isFull(p) {
@@ -130,5 +132,107 @@ struct FusionContext {
                                  outputs: second.outputs, options: second.options, customOptions: 0..<0, isCustom: false,
                                  builtin: .batchMatmul)
     return Chain(fusedNode: fused, fusedAway: [firstIndex, softmaxIndex])
+  }
+
+  // MARK: FULLY_CONNECTED epilogues
+
+  /// One element-wise node a FULLY_CONNECTED's GEMM epilogue can take over (see `Optimized.FullyConnected.Epilogue`).
+  enum EpilogueStep: Int, Comparable {
+    /// ADD of a tensor of the chain's shape.
+    case residual = 0
+    /// MUL by a constant of 1 or N floats.
+    case scale = 1
+    /// ADD of a constant of 1 or N floats.
+    case shift = 2
+
+    static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+  }
+
+  /// What node `j` would be as an epilogue step reading the chain's tensor `t` (shape `shape`), and its other
+  /// operand: an ADD or MUL on Glean's optimised float kernel, not fused into anything, without an activation.
+  private func epilogueStep(_ j: Int, reading t: Int, shape: Shape) -> (step: EpilogueStep, operand: Int)? {
+    let node = interpreter.graphNodes[j], tensors = interpreter.subgraph.tensors
+    guard node.builtin == .add || node.builtin == .mul, node.kernel is Optimized.FloatBinary,
+          interpreter.nodes[j].kernel is Optimized.FloatBinary, !interpreter.fusedAway[j], !interpreter.folded[j],
+          node.inputs.count == 2, node.outputs.count == 1, tensors[node.outputs[0]].type == .float32 else { return nil }
+    switch node.options {
+    case .add(let o) where o.fusedActivation == .none: break
+    case .mul(let activation) where activation == .none: break
+    default: return nil
+    }
+    let (a, b) = (node.inputs[0], node.inputs[1])
+    guard a != b, a == t || b == t else { return nil }
+    let other = a == t ? b : a
+    guard other >= 0, tensors[other].type == .float32, shape.rank >= 1 else { return nil }
+    let otherShape = interpreter.shapes[other], n = shape.dimensions[shape.rank - 1]
+    if interpreter.constants[other] != nil {
+      // A constant broadcast along the rows: 1 or N values, leading dimensions 1, no new dimensions.
+      let count = otherShape.elementCount
+      guard count == 1 || (count == n && otherShape.dimensions.last == n), otherShape.rank <= shape.rank,
+            otherShape.dimensions.dropLast().allSatisfy({ $0 == 1 }) else { return nil }
+      return (node.builtin == .mul ? .scale : .shift, other)
+    }
+    guard node.builtin == .add, otherShape == shape else { return nil }
+    return (.residual, other)
+  }
+
+  /// The FULLY_CONNECTED and the epilogue steps of a chain ending at node `j`, walking back through
+  /// private tensors; steps in chain order.
+  private func epilogueChain(endingAt j: Int, depth: Int = 0) -> (fullyConnected: Int, steps: [(node: Int, step: EpilogueStep, operand: Int)])? {
+    let node = interpreter.graphNodes[j]
+    guard depth < 3, node.builtin == .add || node.builtin == .mul, node.inputs.count == 2 else { return nil }
+    for x in node.inputs where x >= 0 {
+      guard let p = producer[x], isPrivate(x, writtenBy: p), let step = epilogueStep(j, reading: x, shape: interpreter.shapes[x]) else { continue }
+      if isFusableFullyConnected(p) {
+        return (p, [(j, step.step, step.operand)])
+      }
+      if let earlier = epilogueChain(endingAt: p, depth: depth + 1), let last = earlier.steps.last, last.step < step.step {
+        return (earlier.fullyConnected, earlier.steps + [(j, step.step, step.operand)])
+      }
+    }
+    return nil
+  }
+
+  /// A FULLY_CONNECTED node running `Optimized.FullyConnected` on constant weights (float or hybrid), with
+  /// an activation its epilogue clamps (or none), not yet fused.
+  private func isFusableFullyConnected(_ p: Int) -> Bool {
+    let node = interpreter.graphNodes[p]
+    guard node.builtin == .fullyConnected, let kernel = interpreter.nodes[p].kernel as? Optimized.FullyConnected,
+          kernel.epilogue == nil, !interpreter.fusedAway[p], !interpreter.folded[p], node.inputs.count >= 2,
+          case .fullyConnected(let options) = node.options, options.weightsFormat == 0,
+          options.fusedActivation == .none || Optimized.FullyConnected.clamp(for: options.fusedActivation) != nil else { return false }
+    let (input, weights) = (node.inputs[0], node.inputs[1])
+    let tensors = interpreter.subgraph.tensors
+    guard input >= 0, weights >= 0, tensors[input].type == .float32, interpreter.constants[weights] != nil,
+          tensors[weights].type == .float32 || (tensors[weights].type == .int8 && tensors[weights].quantization != nil),
+          interpreter.shapes[weights].rank == 2 else { return false }
+    return true
+  }
+
+  /// `FULLY_CONNECTED → [ADD residual] → [MUL constant] → [ADD constant]` ending at node `j` (at least one
+  /// step, in that order): one `Optimized.FullyConnected` with an epilogue. Only the longest chain is fused:
+  /// nil at `j` when the next node would extend it.
+  func fullyConnectedChain(endingAt j: Int) -> Chain? {
+    guard let (fc, steps) = epilogueChain(endingAt: j) else { return nil }
+    let graph = interpreter.graphNodes
+    // Would the node reading j's output extend the chain? Then it fuses the whole chain instead.
+    let output = graph[j].outputs[0]
+    if isPrivate(output, writtenBy: j), let reader = graph.indices.first(where: { graph[$0].inputs.contains(output) }), reader > j,
+       let next = epilogueStep(reader, reading: output, shape: interpreter.shapes[output]), next.step != .residual,
+       let last = steps.last, last.step < next.step {
+      return nil
+    }
+    let fullyConnected = graph[fc]
+    var inputs = Array(fullyConnected.inputs.prefix(3))
+    if inputs.count < 3 { inputs.append(-1) }
+    inputs += steps.map(\.operand)
+    let epilogue = Optimized.FullyConnected.Epilogue(residual: steps.contains { $0.step == .residual },
+                                                     scale: steps.contains { $0.step == .scale },
+                                                     shift: steps.contains { $0.step == .shift })
+    let fusedAway = [fc] + steps.dropLast().map(\.node)
+    let fused = Interpreter.Node(kernel: Optimized.FullyConnected(epilogue: epilogue), name: "FULLY_CONNECTED\(epilogue) (fused)",
+                                 version: fullyConnected.version, inputs: inputs, outputs: graph[j].outputs, options: fullyConnected.options,
+                                 customOptions: 0..<0, isCustom: false, builtin: .fullyConnected)
+    return Chain(fusedNode: fused, fusedAway: fusedAway)
   }
 }

@@ -108,6 +108,8 @@ public struct NodeContext {
   public private(set) var outputShapeSet: [Bool]
   /// Threads the kernel may spread its work over while running (nil: the calling thread only).
   public var threadPool: ThreadPool?
+  /// What kernels derived from constant tensors while this graph was being prepared (nil: nothing is shared).
+  public var derivedConstants: DerivedConstants?
 
   public init(opName: String, nodeIndex: Int, version: Int, inputs: [TensorInfo?], outputs: [TensorInfo],
               options: BuiltinOptions, customOptions: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
@@ -187,5 +189,31 @@ public struct NodeContext {
   public mutating func requestScratch(bytes: Int) -> Int {
     scratchSizes.append(max(bytes, 0))
     return scratchSizes.count - 1
+  }
+}
+
+/// Data kernels derive from constant tensors while a graph is prepared (packed weights), shared for
+/// the length of one preparation: a fused node prepared after the node it replaces reuses what that
+/// node derived instead of deriving (and holding) it twice.
+///
+/// ```swift
+/// let packed = node.derivedConstants?.value(tensor: weights.index, kind: "sgemm") { pack(weights) } ?? pack(weights)
+/// ```
+public final class DerivedConstants {
+  private struct Key: Hashable {
+    let tensor: Int
+    let kind: String
+  }
+  private var values: [Key: AnyObject] = [:]
+
+  public init() {}
+
+  /// The value derived from tensor `tensor` as `kind`, made by `make` the first time it is asked for.
+  public func value<T: AnyObject>(tensor: Int, kind: String, make: () -> T) -> T {
+    let key = Key(tensor: tensor, kind: kind)
+    if let existing = values[key] as? T { return existing }
+    let made = make()
+    values[key] = made
+    return made
   }
 }

@@ -5,9 +5,9 @@ import TFLiteInterpreter
 import TestSupport
 
 /// Fusion on the converter-built fixtures — the attention-score chain (MUL by a scalar → ADD of a mask
-/// → SOFTMAX) and whole attention (with the BATCH_MATMULs on either side): the fused graph's outputs are
-/// bit-identical to the unfused optimised graph's on every fixture, and the chains are found where the
-/// graphs have them.
+/// → SOFTMAX), whole attention (with the BATCH_MATMULs on either side), and FULLY_CONNECTED epilogues
+/// (residual ADD, MUL, ADD): the fused graph's outputs are bit-identical to the unfused optimised graph's
+/// on every fixture, and the chains are found where the graphs have them.
 @Suite("Operator fusion")
 struct OperatorFusionTests {
   static let names: [String] = (try? Golden.allNames()) ?? []
@@ -46,12 +46,35 @@ struct OperatorFusionTests {
       #expect(attention.count + masked.filter(\.runs).count == softmaxes, "\(name): \(attention.count) attention nodes")
       let attentionRuns = attention.allSatisfy { $0.runs }
       #expect(attentionRuns)
-      // Nodes that stopped running: the ADD (and MUL) of each masked softmax, and for each attention
-      // node its first BATCH_MATMUL and the masked softmax itself.
+      // Nodes that stopped running: the ADD (and MUL) of each masked softmax, for each attention
+      // node its first BATCH_MATMUL and the masked softmax itself
       let unfusedRunning = unfused.filter(\.runs).count, fusedRunning = fused.filter(\.runs).count
-      let removed = masked.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) } + 2 * attention.count
+      // (and the nodes FULLY_CONNECTED epilogues took: one per "+ADD" or "+MUL").
+      let epilogues = fused.filter { $0.opName.hasPrefix("FULLY_CONNECTED+") }.reduce(0) { $0 + $1.opName.count(where: { $0 == "+" }) }
+      let removed = masked.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) } + 2 * attention.count + epilogues
       #expect(unfusedRunning - fusedRunning == removed, "\(name)")
     }
+  }
+
+  @Test("FULLY_CONNECTED takes the residual ADD, the MUL and the ADD that follow it into its GEMM epilogue",
+        arguments: [("fully_connected_epilogue", "FULLY_CONNECTED+ADD+MUL+ADD", 3),
+                    ("fully_connected_epilogue_hybrid", "FULLY_CONNECTED+ADD+MUL+ADD", 3),
+                    // The residual sum is a graph output and read by the MUL: only the ADD is fused.
+                    ("fully_connected_epilogue_shared_sum", "FULLY_CONNECTED+ADD", 1),
+                    ("mobilebert_tiny_float", "FULLY_CONNECTED+ADD", nil),
+                    ("mobilebert_tiny_dynamic_range", "FULLY_CONNECTED+ADD", nil)])
+  func epiloguesAreFound(_ name: String, _ fusedName: String, _ removed: Int?) throws {
+    try #require(Self.names.contains(name), "fixture \(name) is missing")
+    let golden = try Golden(name: name)
+    let unfused = try run(golden, .init(fuseOperators: false))
+    let fused = try run(golden, .init())
+    let epilogues = fused.nodes.filter { $0.opName == fusedName && $0.runs }
+    #expect(!epilogues.isEmpty, "\(name): no \(fusedName) in \(fused.nodes.map(\.opName))")
+    if let removed {
+      #expect(unfused.nodes.filter(\.runs).count - fused.nodes.filter(\.runs).count == removed, "\(name)")
+    }
+    // Same bytes as the unfused graph (LiteRTParityTests compares the fused graph with LiteRT).
+    #expect(fused.outputs == unfused.outputs, "\(name)")
   }
 
   @Test("no fusion with the reference kernels or with preserveAllTensors")

@@ -116,6 +116,69 @@ struct BackendConsistencyTests {
     }
   }
 
+  @Test("FULLY_CONNECTED with an epilogue is bit-identical to FULLY_CONNECTED, ADD, MUL and ADD run one after another",
+        arguments: [false, true])
+  func fullyConnectedEpilogue(hybrid: Bool) throws {
+    var rng = SeededGenerator(seed: hybrid ? 21 : 20)
+    let activations: [ActivationFunction] = [.none, .relu, .relu6, .reluN1To1]
+    for (index, (m, k, n)) in Self.fullyConnectedShapes.enumerated() {
+      // Every subset of the three steps in turn (never none), scalar or per-column constants.
+      let steps = index % 7 + 1
+      let epilogue = Optimized.FullyConnected.Epilogue(residual: steps & 1 != 0, scale: steps & 2 != 0, shift: steps & 4 != 0)
+      let options = FullyConnectedOptions(fusedActivation: activations[index % 4], keepNumDims: true,
+                                          asymmetricQuantizeInputs: index % 2 == 0)
+      let x: TestTensor = .floats([1, m, k], hybrid ? Self.hybridInput(m: m, k: k, rng: &rng) : rng.floats(m * k, in: -3...3))
+      let w: TestTensor = hybrid ? .int8s([n, k], rng.int8s(n * k), scale: [0.02]) : .floats([n, k], rng.floats(n * k), constant: true)
+      let bias: TestTensor? = index % 3 == 1 ? nil : .floats([n], rng.floats(n), constant: true)
+      var residual = rng.floats(m * n, in: -2...2)
+      residual[0] = -0.0
+      if residual.count > 3 { residual[3] = .nan }
+      let residualTensor: TestTensor = .floats([1, m, n], residual)
+      let scale: TestTensor = index % 2 == 0 ? .floats([n], rng.floats(n, in: 0.5...1.5), constant: true) : .floats([1], [1.25], constant: true)
+      let shift: TestTensor = index % 4 < 2 ? .floats([1, n], rng.floats(n), constant: true) : .floats([], [-0.5], constant: true)
+      var fusedInputs: [TestTensor?] = [x, w, bias]
+      if epilogue.residual { fusedInputs.append(residualTensor) }
+      if epilogue.scale { fusedInputs.append(scale) }
+      if epilogue.shift { fusedInputs.append(shift) }
+      let label = "M \(m) K \(k) N \(n) \(options.fusedActivation)\(epilogue)"
+      try onEveryPath { path in
+        for pool in pools {
+          var y = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: [x, w, bias],
+                                outputTypes: [.float32], threadPool: pool)[0]
+          func then(_ kernel: any Kernel, _ options: BuiltinOptions, _ operand: TestTensor) throws {
+            y = try runKernel(kernel, options: options, inputs: [.floats(y.shape, y.floats), operand], outputTypes: [.float32], threadPool: pool)[0]
+          }
+          if epilogue.residual { try then(Optimized.FloatBinary.add, .add(ArithmeticOptions()), residualTensor) }
+          if epilogue.scale { try then(Optimized.FloatBinary.mul, .mul(.none), scale) }
+          if epilogue.shift { try then(Optimized.FloatBinary.add, .add(ArithmeticOptions()), shift) }
+          let fused = try runKernel(Optimized.FullyConnected(epilogue: epilogue), options: .fullyConnected(options), inputs: fusedInputs,
+                                    outputTypes: [.float32], threadPool: pool)[0]
+          #expect(fused.shape == y.shape, "\(label)")
+          #expect(fused.bytes == y.bytes, "\(label) \(path) threads \(pool.threads)")
+        }
+      }
+    }
+  }
+
+  @Test("FULLY_CONNECTED refuses epilogue operands that do not fit")
+  func fullyConnectedEpilogueRefusals() throws {
+    let x: TestTensor = .floats([4, 8], Array(repeating: 1, count: 32))
+    let w: TestTensor = .floats([5, 8], Array(repeating: 0.5, count: 40), constant: true)
+    let cases: [(Optimized.FullyConnected.Epilogue, [TestTensor?])] = [
+      (.init(residual: true), [x, w, nil, .floats([4, 4], Array(repeating: 0, count: 16))]),          // residual of another shape
+      (.init(scale: true), [x, w, nil, .floats([5], Array(repeating: 2, count: 5))]),                  // scale not constant
+      (.init(shift: true), [x, w, nil, .floats([3], [1, 2, 3], constant: true)]),                      // neither 1 nor N values
+      (.init(residual: true, scale: true), [x, w, nil, .floats([4, 5], Array(repeating: 0, count: 20))]),   // an operand missing
+      (.init(residual: true), [x, .floats([5, 8], Array(repeating: 0.5, count: 40)), nil, .floats([4, 5], Array(repeating: 0, count: 20))]),   // weights not constant
+    ]
+    for (epilogue, inputs) in cases {
+      #expect(throws: KernelError.self, "\(epilogue)") {
+        _ = try runKernel(Optimized.FullyConnected(epilogue: epilogue), options: .fullyConnected(FullyConnectedOptions()),
+                          inputs: inputs, outputTypes: [.float32])
+      }
+    }
+  }
+
   /// (left shape, right shape, adj_x, adj_y, right constant).
   static let batchMatMulCases: [([Int], [Int], Bool, Bool, Bool)] = [
     ([3, 5], [5, 7], false, false, false),

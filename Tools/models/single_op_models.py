@@ -283,6 +283,20 @@ def fixtures():
         Fixture("layer_norm", "LayerNorm over the last axis of [1,4,16] (mean, squared difference, rsqrt)",
                 [("x", [1, 4, 16], F32)],
                 lambda w, x: layer_norm(x * 3.0 + 1.0, w([16], 0.5) + 1.0, w([16], 0.1))),
+        # Chains the GEMM epilogue takes over (Optimized.FullyConnected.Epilogue); 13 rows and 24 columns
+        # give whole and partial 6 × 16 tiles.
+        Fixture("fully_connected_epilogue", "relu(x[1,13,40] @ W + b) + r, then * gamma[24] + beta[24] (MobileBERT's "
+                "residual and NoNorm after a FULLY_CONNECTED)", [("x", [1, 13, 40], F32), ("r", [1, 13, 24], F32)],
+                lambda w, x, r: (tf.nn.relu(tf.matmul(x, w([40, 24])) + w([24])) + r) * (w([24], 0.5) + 1.0) + w([24], 0.1)),
+        Fixture("fully_connected_epilogue_hybrid", "dynamic-range int8: (relu6(x[1,13,64] @ W + b) + r) * gamma[40] + beta[40]",
+                [("x", [1, 13, 64], F32), ("r", [1, 13, 40], F32)],
+                lambda w, x, r: (tf.nn.relu6(3.0 * tf.matmul(x, w([64, 40])) + w([40])) + r) * (w([40], 0.5) + 1.0) + w([40], 0.1),
+                quantization="dynamic_range", tf_tolerance=None),
+        Fixture("fully_connected_epilogue_shared_sum", "s = x[1,13,40] @ W + b + r is an output and is read by "
+                "s * gamma + beta, the other output (the residual sum has two readers)",
+                [("x", [1, 13, 40], F32), ("r", [1, 13, 24], F32)],
+                lambda w, x, r: (lambda s: {"sum": s, "normalized": s * (w([24], 0.5) + 1.0) + w([24], 0.1)})(
+                    tf.matmul(x, w([40, 24])) + w([24]) + r)),
         Fixture("attention_mask", "BERT mask: (1 - cast(mask)) * -10000 added to scores [1,2,4,4]",
                 [("scores", [1, 2, 4, 4], F32), ("mask", [1, 4], I32)],
                 lambda w, s, m: tf.nn.softmax(s + (1.0 - tf.cast(m[:, tf.newaxis, tf.newaxis, :], tf.float32)) * -10000.0),

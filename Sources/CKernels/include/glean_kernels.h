@@ -39,7 +39,31 @@ int glean_pool_thread_index(void);
 /// pool's own signalling.
 void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void *context, int count);
 
-// MARK: Float GEMM: C (m × n) = A (m × k) · B (k × n) [+ bias (n)]
+// MARK: GEMM epilogue
+
+/// What a GEMM does to each result C[i, j] before storing it, in this order, each step rounded on its
+/// own (so the fused result equals FULLY_CONNECTED followed by ADD, MUL and ADD nodes bit for bit):
+///
+///   v = bias[j] + dot             (bias NULL: v = dot; the hybrid GEMM: (bias ? bias[j] : 0) + dot · scale)
+///   v = clamp_lo >= v ? clamp_lo : v,  v = clamp_hi < v ? clamp_hi : v      (when clamp: RELU, RELU6, …)
+///   v = v + residual[i · residual_ld + j]       (when residual is not NULL)
+///   v = v · scale[per_column ? j : 0]           (when scale is not NULL)
+///   v = v + shift[per_column ? j : 0]           (when shift is not NULL)
+///
+/// A NULL epilogue stores the plain dot products.
+typedef struct {
+  const float *bias;
+  int clamp;
+  float clamp_lo, clamp_hi;
+  const float *residual;
+  ptrdiff_t residual_ld;
+  const float *scale;
+  int scale_per_column;
+  const float *shift;
+  int shift_per_column;
+} glean_epilogue;
+
+// MARK: Float GEMM: C (m × n) = epilogue(A (m × k) · B (k × n))
 
 /// Columns per packed panel of B.
 #define GLEAN_SGEMM_NR 16
@@ -48,10 +72,10 @@ size_t glean_sgemm_packed_size(int k, int n);
 /// Packs B, whose element (p, j) is b[p * stride_k + j * stride_n], into panels of NR columns
 /// (zero-padded), the layout glean_sgemm reads.
 void glean_sgemm_pack(const float *b, ptrdiff_t stride_k, ptrdiff_t stride_n, int k, int n, float *packed);
-/// C[i, j] = bias[j] + Σₚ A[i, p] · B[p, j], with A's element (i, p) at a[i * stride_m + p * stride_k]
-/// and C's at c[i * ldc + j]. `bias` may be NULL.
+/// C[i, j] = epilogue(Σₚ A[i, p] · B[p, j]), with A's element (i, p) at a[i * stride_m + p * stride_k]
+/// and C's at c[i * ldc + j]. `epilogue` may be NULL (plain products).
 void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
-                 const float *packed_b, const float *bias, float *c, ptrdiff_t ldc);
+                 const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
 
 // MARK: Hybrid int8 GEMM
 
@@ -66,11 +90,11 @@ int glean_qgemm_row_stride(int k);
 /// asymmetric: per-row zero point zp), stored as q − zp widened to int16 in q (rows of
 /// glean_qgemm_row_stride(k)); the zero points are also returned in zero_points (may be NULL when symmetric).
 void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points);
-/// y[i, j] = bias[j] + float(dot(q_i − zp_i, w_j)) · (scale_i · wscale_j), with exact int32 dots and the
-/// rows as glean_quantize_rows leaves them (zero point subtracted), so this equals LiteRT's
-/// dot(q_i, w_j) − zp_i · Σ_p w_j[p] bit for bit. `bias` may be NULL.
+/// y[i, j] = epilogue(float(dot(q_i − zp_i, w_j)) · (scale_i · wscale_j)), the bias added as bias[j] + ·,
+/// with exact int32 dots and the rows as glean_quantize_rows leaves them (zero point subtracted), so this
+/// equals LiteRT's dot(q_i, w_j) − zp_i · Σ_p w_j[p] bit for bit. `epilogue` may be NULL.
 void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
-                 const int8_t *packed_w, const float *weight_scales, const float *bias, float *y, ptrdiff_t ldy);
+                 const int8_t *packed_w, const float *weight_scales, const glean_epilogue *epilogue, float *y, ptrdiff_t ldy);
 
 // MARK: Element-wise float arithmetic
 

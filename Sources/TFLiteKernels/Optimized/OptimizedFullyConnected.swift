@@ -10,50 +10,120 @@ extension Optimized {
   /// Hybrid (INT8 weights): rows quantized exactly as the reference does, int32 dot products,
   /// identical rescale, so outputs are bit-identical to the reference's.
   /// Weights that are not constant fall back to the reference kernel.
+  ///
+  /// With an `Epilogue` (built by the interpreter's operator fusion), the element-wise nodes that
+  /// followed the FULLY_CONNECTED run inside the GEMM as it stores each result: inputs 3... are then
+  /// the residual (the output's shape), the scale and the shift (constants of 1 or N floats), those the
+  /// epilogue names, in that order. Each step rounds on its own, so the output is bit-identical to
+  /// the unfused nodes'.
+  ///
+  /// ```swift
+  /// let kernel = Optimized.FullyConnected(epilogue: .init(residual: true, scale: true, shift: true))
+  /// ```
   public struct FullyConnected: Kernel {
-    public init() {}
+    /// Element-wise steps applied to each result after the bias and the fused activation:
+    /// `(activation(x·W + b) + residual) × scale + shift`, each one optional.
+    public struct Epilogue: Sendable, Equatable, CustomStringConvertible {
+      /// Adds a tensor of the output's shape (an ADD node).
+      public var residual: Bool
+      /// Multiplies by a constant of 1 or N floats (a MUL node).
+      public var scale: Bool
+      /// Adds a constant of 1 or N floats (an ADD node).
+      public var shift: Bool
+
+      public init(residual: Bool = false, scale: Bool = false, shift: Bool = false) {
+        self.residual = residual
+        self.scale = scale
+        self.shift = shift
+      }
+
+      /// The fused nodes, as the profiler names the fused node: "+ADD+MUL+ADD".
+      public var description: String { (residual ? "+ADD" : "") + (scale ? "+MUL" : "") + (shift ? "+ADD" : "") }
+    }
+
+    /// Steps fused after the product (nil: a plain FULLY_CONNECTED).
+    public let epilogue: Epilogue?
+
+    public init(epilogue: Epilogue? = nil) {
+      self.epilogue = epilogue
+    }
+
+    /// The activations the GEMM epilogue applies as a clamp to [lo, hi]; others (TANH) run afterwards.
+    public static func clamp(for activation: ActivationFunction) -> (lo: Float, hi: Float)? {
+      switch activation {
+      case .relu: return (0, .infinity)
+      case .relu6: return (0, 6)
+      case .reluN1To1: return (-1, 1)
+      default: return nil
+      }
+    }
 
     public func prepare(_ node: inout NodeContext) throws(KernelError) -> PreparedOp {
-      // The reference validates the node (on a copy, so that its scratch requests are not kept).
-      var checked = node
+      // The reference validates the FULLY_CONNECTED itself (inputs 0–2), on a copy so that its scratch
+      // requests are not kept.
+      var checked = NodeContext(opName: node.opName, nodeIndex: node.nodeIndex, version: node.version,
+                                inputs: Array(node.inputs.prefix(3)), outputs: node.outputs, options: node.options,
+                                customOptions: node.customOptions)
+      checked.threadPool = node.threadPool
       let reference = try Reference.FullyConnected().prepare(&checked)
       let weights = try node.input(1)
       guard let weightData = weights.constantData, case .fullyConnected(let options) = node.options else {
+        guard epilogue == nil else { throw node.error("a fused FULLY_CONNECTED needs constant weights", tensor: weights) }
         node = checked
         return reference
       }
-      try node.setOutput(0, shape: checked.outputs[0].shape, type: .float32)
+      let outputShape = checked.outputs[0].shape
+      try node.setOutput(0, shape: outputShape, type: .float32)
       let n = weights.shape[0], k = weights.shape[1]
       let m = node.inputs[0].map { $0.shape.elementCount / k } ?? 0
       let hasBias = node.inputs.count > 2 && node.inputs[2] != nil
       let activation = options.fusedActivation
       let pool = node.threadPool?.pool
-      guard m > 0, n > 0, k > 0, let nInt32 = Int32(exactly: n), let kInt32 = Int32(exactly: k), let mInt32 = Int32(exactly: m) else {
+      guard m > 0, n > 0, k > 0, let nInt32 = Int32(exactly: n), let kInt32 = Int32(exactly: k), let mInt32 = Int32(exactly: m),
+            weights.type == .float32 || weights.quantization != nil else {
+        guard epilogue == nil else { throw node.error("cannot fuse element-wise nodes into this FULLY_CONNECTED", tensor: weights) }
         node = checked
         return reference
       }
+      let steps = try prepareEpilogue(&node, outputShape: outputShape, n: n)
+      let clamp = Self.clamp(for: activation)
+      // An activation the epilogue cannot clamp runs afterwards; fusion never adds steps after one.
+      let activationAfter = clamp == nil && activation != .none
+      if activationAfter && epilogue != nil { throw node.error("cannot fuse element-wise nodes after a \(activation) activation") }
+      let describe = { (io: NodeIO) -> glean_epilogue in
+        glean_epilogue(bias: hasBias ? UnsafePointer(io.inputs[2].floats.baseAddress) : nil,
+                       clamp: clamp == nil ? 0 : 1, clamp_lo: clamp?.lo ?? 0, clamp_hi: clamp?.hi ?? 0,
+                       residual: steps.residual.flatMap { UnsafePointer(io.inputs[$0].floats.baseAddress) }, residual_ld: n,
+                       scale: steps.scale.map { UnsafePointer($0.pointer(Float.self)) }, scale_per_column: steps.scalePerColumn ? 1 : 0,
+                       shift: steps.shift.map { UnsafePointer($0.pointer(Float.self)) }, shift_per_column: steps.shiftPerColumn ? 1 : 0)
+      }
 
       if weights.type == .float32 {
-        let packed = PersistentBuffer(bytes: glean_sgemm_packed_size(kInt32, nInt32) * 4)
-        glean_sgemm_pack(weightData.baseAddress!.assumingMemoryBound(to: Float.self), 1, k, kInt32, nInt32, packed.pointer(Float.self))
+        let pack = { () -> PersistentBuffer in
+          let packed = PersistentBuffer(bytes: glean_sgemm_packed_size(kInt32, nInt32) * 4)
+          glean_sgemm_pack(weightData.baseAddress!.assumingMemoryBound(to: Float.self), 1, k, kInt32, nInt32, packed.pointer(Float.self))
+          return packed
+        }
+        // A fused FULLY_CONNECTED is prepared after the node it replaces: share its packed weights.
+        let packed = node.derivedConstants?.value(tensor: weights.index, kind: "sgemm-packed", make: pack) ?? pack()
         return PreparedOp { io in
           let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
-          let bias: UnsafeMutablePointer<Float>? = hasBias ? io.inputs[2].floats.baseAddress : nil
-          glean_sgemm(pool, mInt32, nInt32, kInt32, x, k, 1, packed.pointer(Float.self), bias, y, n)
-          activation.apply(to: io.outputs[0].floats)
+          var e = describe(io)
+          glean_sgemm(pool, mInt32, nInt32, kInt32, x, k, 1, packed.pointer(Float.self), &e, y, n)
+          if activationAfter { activation.apply(to: io.outputs[0].floats) }
         }
       }
 
       // Hybrid: the reference's prepare checked the scales; repeat its per-column expansion.
-      guard let quantization = weights.quantization else {
-        node = checked
-        return reference
-      }
+      guard let quantization = weights.quantization else { throw node.error("hybrid weights need quantization parameters", tensor: weights) }
       let weightScales = PersistentBuffer(bytes: n * 4)
       for j in 0..<n { weightScales.pointer(Float.self)[j] = quantization.scale.count == 1 ? quantization.scale[0] : quantization.scale[j] }
-      let packed = PersistentBuffer(bytes: glean_qgemm_packed_size(kInt32, nInt32))
-      let w = weightData.baseAddress!.assumingMemoryBound(to: Int8.self)
-      glean_qgemm_pack(w, nInt32, kInt32, packed.pointer(Int8.self))
+      let pack = { () -> PersistentBuffer in
+        let packed = PersistentBuffer(bytes: glean_qgemm_packed_size(kInt32, nInt32))
+        glean_qgemm_pack(weightData.baseAddress!.assumingMemoryBound(to: Int8.self), nInt32, kInt32, packed.pointer(Int8.self))
+        return packed
+      }
+      let packed = node.derivedConstants?.value(tensor: weights.index, kind: "qgemm-packed", make: pack) ?? pack()
       let asymmetric = options.asymmetricQuantizeInputs
       let stride = Int(glean_qgemm_row_stride(kInt32))
       let quantized = node.requestScratch(bytes: m * stride * 2)
@@ -61,16 +131,64 @@ extension Optimized {
       let zeroPoints = node.requestScratch(bytes: m * 4)
       return PreparedOp { io in
         let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
-        let bias: UnsafeMutablePointer<Float>? = hasBias ? io.inputs[2].floats.baseAddress : nil
         let q = io.scratch[quantized].baseAddress!.assumingMemoryBound(to: Int16.self)
         let scales = io.scratch[rowScales].baseAddress!.assumingMemoryBound(to: Float.self)
         let zps = io.scratch[zeroPoints].baseAddress!.assumingMemoryBound(to: Int32.self)
         glean_quantize_rows(pool, x, mInt32, kInt32, asymmetric ? 1 : 0, q, scales, zps)
         // The quantized rows hold q − zero point, so the GEMM needs no column sums (see glean_qgemm).
-        glean_qgemm(pool, mInt32, nInt32, kInt32, q, scales, packed.pointer(Int8.self),
-                    weightScales.pointer(Float.self), bias, y, n)
-        activation.apply(to: io.outputs[0].floats)
+        var e = describe(io)
+        glean_qgemm(pool, mInt32, nInt32, kInt32, q, scales, packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
+        if activationAfter { activation.apply(to: io.outputs[0].floats) }
       }
+    }
+
+    /// The epilogue's operands: which input holds the residual, and the scale and shift constants copied
+    /// out (1 or N floats each).
+    private struct EpilogueOperands {
+      var residual: Int?
+      var scale: PersistentBuffer?
+      var scalePerColumn = false
+      var shift: PersistentBuffer?
+      var shiftPerColumn = false
+    }
+
+    /// Checks inputs 3... against `epilogue`. Throws: `KernelError` when one is missing, not FLOAT32, a
+    /// residual not of the output's shape, or a scale or shift that is not a constant of 1 or N floats.
+    private func prepareEpilogue(_ node: inout NodeContext, outputShape: Shape, n: Int) throws(KernelError) -> EpilogueOperands {
+      var operands = EpilogueOperands()
+      guard let epilogue else {
+        try node.expect(inputs: 2...3, outputs: 1...1)
+        return operands
+      }
+      let expected = 3 + [epilogue.residual, epilogue.scale, epilogue.shift].filter { $0 }.count
+      try node.expect(inputs: expected...expected, outputs: 1...1)
+      var next = 3
+      if epilogue.residual {
+        let residual = try node.input(next, types: [.float32])
+        guard residual.shape == outputShape else {
+          throw node.error("(the fused residual) has shape \(residual.shape); the output has \(outputShape)", tensor: residual)
+        }
+        operands.residual = next
+        next += 1
+      }
+      func constant(_ i: Int) throws(KernelError) -> (PersistentBuffer, perColumn: Bool) {
+        let t = try node.input(i, types: [.float32])
+        let count = t.shape.elementCount
+        guard let data = t.constantData, count == 1 || count == n, data.count >= count * 4 else {
+          throw node.error("(a fused scale or shift) must be a constant of 1 or \(n) floats", tensor: t)
+        }
+        let buffer = PersistentBuffer(bytes: count * 4)
+        for j in 0..<count { buffer.pointer(Float.self)[j] = data.loadUnaligned(fromByteOffset: j * 4, as: Float.self) }
+        return (buffer, count == n && n > 1)
+      }
+      if epilogue.scale {
+        (operands.scale, operands.scalePerColumn) = try constant(next)
+        next += 1
+      }
+      if epilogue.shift {
+        (operands.shift, operands.shiftPerColumn) = try constant(next)
+      }
+      return operands
     }
   }
 }
