@@ -1,10 +1,11 @@
-// The GEMM epilogue (glean_epilogue in glean_kernels.h) applied to results, shared by the float and
-// the hybrid GEMM: a scalar version for edge tiles and the portable path, and an AVX2 version for
-// 8 columns of one row. Both perform the same IEEE operations in the same order, so they agree bit
-// for bit with each other and with the unfused graph (FULLY_CONNECTED, then ADD, MUL, ADD).
+// The GEMM epilogue (glean_epilogue in glean_kernels.h) applied to results as they are stored, shared
+// by the float and the hybrid GEMM: a scalar version for edge tiles and the portable path, and an AVX2
+// version for 8 columns of one row. Both perform the same IEEE operations in the same order, so they
+// agree bit for bit with each other and with the unfused graph (FULLY_CONNECTED, then ADD, MUL, ADD).
 #ifndef GLEAN_KERNELS_EPILOGUE_H
 #define GLEAN_KERNELS_EPILOGUE_H
 #include "glean_kernels.h"
+#include <math.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -12,37 +13,48 @@
 // Every step is its own rounding: never contract a multiply and an add into an FMA.
 #pragma clang fp contract(off)
 
-/// The steps after the bias for element (i, j) whose value is v: clamp, + residual, × scale, + shift.
+/// Applies the steps after the bias to element (i, j), whose value is v, and stores it at `out` (C[i, j]);
+/// when the epilogue splits, the value after the residual goes to `out` and the final one to second[i, j].
 /// The clamp has Swift's max/min semantics: lo replaces v when lo >= v, hi when hi < v (NaN stays NaN).
-static inline float glean_epilogue_tail(const glean_epilogue *e, float v, ptrdiff_t i, ptrdiff_t j) {
-  if (e->clamp) {
-    v = e->clamp_lo >= v ? e->clamp_lo : v;
-    v = e->clamp_hi < v ? e->clamp_hi : v;
+static inline void glean_epilogue_store(const glean_epilogue *e, float v, ptrdiff_t i, ptrdiff_t j, float *out) {
+  if (e) {
+    if (e->clamp) {
+      v = e->clamp_lo >= v ? e->clamp_lo : v;
+      v = e->clamp_hi < v ? e->clamp_hi : v;
+    }
+    if (e->residual) v = v + e->residual[i * e->residual_ld + j];
+    if (e->second) {
+      *out = v;
+      out = e->second + i * e->second_ld + j;
+    }
+    if (e->scale) v = v * e->scale[e->scale_per_column ? j : 0];
+    if (e->shift) v = v + e->shift[e->shift_per_column ? j : 0];
   }
-  if (e->residual) v = v + e->residual[i * e->residual_ld + j];
-  if (e->scale) v = v * e->scale[e->scale_per_column ? j : 0];
-  if (e->shift) v = v + e->shift[e->shift_per_column ? j : 0];
-  return v;
+  *out = v;
 }
 
 #if defined(__x86_64__)
-/// glean_epilogue_tail for columns j ..< j + 8 of row i.
-__attribute__((target("avx2"))) static inline __m256 glean_epilogue_tail_avx2(const glean_epilogue *e, __m256 v, ptrdiff_t i,
-                                                                             ptrdiff_t j) {
-  if (e->clamp) {
-    __m256 lo = _mm256_set1_ps(e->clamp_lo), hi = _mm256_set1_ps(e->clamp_hi);
-    v = _mm256_blendv_ps(v, lo, _mm256_cmp_ps(lo, v, _CMP_GE_OQ));
-    v = _mm256_blendv_ps(v, hi, _mm256_cmp_ps(hi, v, _CMP_LT_OQ));
+/// glean_epilogue_store for columns j ..< j + 8 of row i.
+__attribute__((target("avx2"))) static inline void glean_epilogue_store_avx2(const glean_epilogue *e, __m256 v, ptrdiff_t i,
+                                                                            ptrdiff_t j, float *out) {
+  if (e) {
+    if (e->clamp) {
+      __m256 lo = _mm256_set1_ps(e->clamp_lo);
+      v = _mm256_blendv_ps(v, lo, _mm256_cmp_ps(lo, v, _CMP_GE_OQ));
+      if (e->clamp_hi != INFINITY) {   // RELU has no upper bound: half the work
+        __m256 hi = _mm256_set1_ps(e->clamp_hi);
+        v = _mm256_blendv_ps(v, hi, _mm256_cmp_ps(hi, v, _CMP_LT_OQ));
+      }
+    }
+    if (e->residual) v = _mm256_add_ps(v, _mm256_loadu_ps(e->residual + i * e->residual_ld + j));
+    if (e->second) {
+      _mm256_storeu_ps(out, v);
+      out = e->second + i * e->second_ld + j;
+    }
+    if (e->scale) v = _mm256_mul_ps(v, e->scale_per_column ? _mm256_loadu_ps(e->scale + j) : _mm256_set1_ps(e->scale[0]));
+    if (e->shift) v = _mm256_add_ps(v, e->shift_per_column ? _mm256_loadu_ps(e->shift + j) : _mm256_set1_ps(e->shift[0]));
   }
-  if (e->residual) v = _mm256_add_ps(v, _mm256_loadu_ps(e->residual + i * e->residual_ld + j));
-  if (e->scale) v = _mm256_mul_ps(v, e->scale_per_column ? _mm256_loadu_ps(e->scale + j) : _mm256_set1_ps(e->scale[0]));
-  if (e->shift) v = _mm256_add_ps(v, e->shift_per_column ? _mm256_loadu_ps(e->shift + j) : _mm256_set1_ps(e->shift[0]));
-  return v;
+  _mm256_storeu_ps(out, v);
 }
 #endif
-
-/// Whether the epilogue does anything after the bias.
-static inline int glean_epilogue_has_tail(const glean_epilogue *e) {
-  return e && (e->clamp || e->residual || e->scale || e->shift);
-}
 #endif

@@ -66,14 +66,8 @@ static inline void rescale_row_avx2(__m256i d0, __m256i d1, float row_scale, con
   __m256 s0 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j)), s1 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j + 8));
   const float *bias = e ? e->bias : NULL;
   __m256 b0 = bias ? _mm256_loadu_ps(bias + j) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + j + 8) : _mm256_setzero_ps();
-  __m256 v0 = _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0));
-  __m256 v1 = _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1));
-  if (glean_epilogue_has_tail(e)) {
-    v0 = glean_epilogue_tail_avx2(e, v0, i, j);
-    v1 = glean_epilogue_tail_avx2(e, v1, i, j + 8);
-  }
-  _mm256_storeu_ps(out, v0);
-  _mm256_storeu_ps(out + 8, v1);
+  glean_epilogue_store_avx2(e, _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0)), i, j, out);
+  glean_epilogue_store_avx2(e, _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1)), i, j + 8, out + 8);
 }
 
 /// One row's step of the AVX2 tile: the broadcast activation pair (a[2p], a[2p + 1]) against the 16
@@ -169,8 +163,7 @@ static void qgemm_task(void *context, int task) {
           int32_t dot = tile[r][j];
           float scale = row_scale * job->weight_scales[j0 + j];
           float base = e && e->bias ? e->bias[j0 + j] : 0.0f;
-          float v = base + (float)dot * scale;
-          out[j] = glean_epilogue_has_tail(e) ? glean_epilogue_tail(e, v, i + r, j0 + j) : v;
+          glean_epilogue_store(e, base + (float)dot * scale, i + r, j0 + j, out + j);
         }
       }
     }

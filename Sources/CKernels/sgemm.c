@@ -110,13 +110,14 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
       c20 = _mm256_add_ps(bias0, c20); c21 = _mm256_add_ps(bias1, c21); c30 = _mm256_add_ps(bias0, c30); c31 = _mm256_add_ps(bias1, c31);
       c40 = _mm256_add_ps(bias0, c40); c41 = _mm256_add_ps(bias1, c41); c50 = _mm256_add_ps(bias0, c50); c51 = _mm256_add_ps(bias1, c51);
     }
-    if (glean_epilogue_has_tail(epilogue)) {
-      c00 = glean_epilogue_tail_avx2(epilogue, c00, i, j); c01 = glean_epilogue_tail_avx2(epilogue, c01, i, j + 8);
-      c10 = glean_epilogue_tail_avx2(epilogue, c10, i + 1, j); c11 = glean_epilogue_tail_avx2(epilogue, c11, i + 1, j + 8);
-      c20 = glean_epilogue_tail_avx2(epilogue, c20, i + 2, j); c21 = glean_epilogue_tail_avx2(epilogue, c21, i + 2, j + 8);
-      c30 = glean_epilogue_tail_avx2(epilogue, c30, i + 3, j); c31 = glean_epilogue_tail_avx2(epilogue, c31, i + 3, j + 8);
-      c40 = glean_epilogue_tail_avx2(epilogue, c40, i + 4, j); c41 = glean_epilogue_tail_avx2(epilogue, c41, i + 4, j + 8);
-      c50 = glean_epilogue_tail_avx2(epilogue, c50, i + 5, j); c51 = glean_epilogue_tail_avx2(epilogue, c51, i + 5, j + 8);
+    if (epilogue) {
+      glean_epilogue_store_avx2(epilogue, c00, i, j, c); glean_epilogue_store_avx2(epilogue, c01, i, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(epilogue, c10, i + 1, j, c); glean_epilogue_store_avx2(epilogue, c11, i + 1, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(epilogue, c20, i + 2, j, c); glean_epilogue_store_avx2(epilogue, c21, i + 2, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(epilogue, c30, i + 3, j, c); glean_epilogue_store_avx2(epilogue, c31, i + 3, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(epilogue, c40, i + 4, j, c); glean_epilogue_store_avx2(epilogue, c41, i + 4, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(epilogue, c50, i + 5, j, c); glean_epilogue_store_avx2(epilogue, c51, i + 5, j + 8, c + 8);
+      return 1;
     }
     _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01); c += ldc;
     _mm256_storeu_ps(c, c10); _mm256_storeu_ps(c + 8, c11); c += ldc;
@@ -175,7 +176,7 @@ static void sgemm_task(void *context, int task) {
         float *out = job->c + (ptrdiff_t)(i + r) * job->ldc + j0;
         for (int j = 0; j < width; j++) {
           float v = e && e->bias ? e->bias[j0 + j] + tile[r][j] : tile[r][j];
-          out[j] = glean_epilogue_has_tail(e) ? glean_epilogue_tail(e, v, i + r, j0 + j) : v;
+          glean_epilogue_store(e, v, i + r, j0 + j, out + j);
         }
       }
     }

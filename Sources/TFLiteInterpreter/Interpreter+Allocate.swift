@@ -40,7 +40,7 @@ extension Interpreter {
     let derivedConstants = DerivedConstants()
     for i in nodes.indices {
       if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) ?? fusion.attentionChain(endingAt: i)
-        ?? fusion.fullyConnectedChain(endingAt: i) {
+        ?? fusion.fullyConnectedChain(endingAt: i) ?? fusion.splitEpilogueChain(endingAt: i) {
         nodes[i] = chain.fusedNode
         for j in chain.fusedAway {
           fusedAway[j] = true

@@ -235,4 +235,53 @@ struct FusionContext {
                                  customOptions: 0..<0, isCustom: false, builtin: .fullyConnected)
     return Chain(fusedNode: fused, fusedAway: fusedAway)
   }
+
+  /// `[MUL constant] → [ADD constant]` ending at node `j`, reading the output of a FULLY_CONNECTED whose
+  /// residual ADD was fused already, when that residual sum has readers besides the MUL (so the chain
+  /// could not take it as a private tensor): the fused node writes both the sum and the scaled and
+  /// shifted result, an epilogue that splits. MobileBERT normalises (NoNorm) and reads on every residual
+  /// sum. Only when every other reader of the sum comes after `j`, where the sum is now written.
+  func splitEpilogueChain(endingAt j: Int) -> Chain? {
+    let graph = interpreter.graphNodes
+    var steps: [(node: Int, step: EpilogueStep, operand: Int)] = []
+    var k = j, fused: Int? = nil, sum = -1
+    walk: while steps.count < 2 {
+      let node = graph[k]
+      guard node.builtin == .add || node.builtin == .mul, node.inputs.count == 2 else { return nil }
+      for x in node.inputs where x >= 0 {
+        guard let p = producer[x], let step = epilogueStep(k, reading: x, shape: interpreter.shapes[x]), step.step != .residual else { continue }
+        if let kernel = interpreter.nodes[p].kernel as? Optimized.FullyConnected, !interpreter.fusedAway[p],
+           kernel.epilogue == .init(residual: true), interpreter.nodes[p].outputs == [x] {
+          steps.insert((k, step.step, step.operand), at: 0)
+          (fused, sum) = (p, x)
+          break walk
+        }
+        if isPrivate(x, writtenBy: p) {
+          steps.insert((k, step.step, step.operand), at: 0)
+          k = p
+          continue walk
+        }
+      }
+      return nil
+    }
+    guard let fc = fused, let first = steps.first, steps.count == 1 || steps[0].step < steps[1].step else { return nil }
+    // The sum's other readers must come after j; it must not be a graph input or variable.
+    let tensors = interpreter.subgraph.tensors
+    guard !tensors[sum].isVariable, interpreter.constants[sum] == nil,
+          graph.indices.allSatisfy({ r in r == first.node || r > j || !graph[r].inputs.contains(sum) }) else { return nil }
+    // Longest chain only (as fullyConnectedChain).
+    let output = graph[j].outputs[0]
+    if isPrivate(output, writtenBy: j), let reader = graph.indices.first(where: { graph[$0].inputs.contains(output) }), reader > j,
+       let next = epilogueStep(reader, reading: output, shape: interpreter.shapes[output]), next.step != .residual,
+       let last = steps.last, last.step < next.step {
+      return nil
+    }
+    let node = interpreter.nodes[fc]
+    let epilogue = Optimized.FullyConnected.Epilogue(residual: true, scale: steps.contains { $0.step == .scale },
+                                                     shift: steps.contains { $0.step == .shift }, split: true)
+    let splitNode = Interpreter.Node(kernel: Optimized.FullyConnected(epilogue: epilogue), name: "FULLY_CONNECTED\(epilogue) (fused)",
+                                     version: node.version, inputs: node.inputs + steps.map(\.operand), outputs: [sum, output],
+                                     options: node.options, customOptions: 0..<0, isCustom: false, builtin: .fullyConnected)
+    return Chain(fusedNode: splitNode, fusedAway: [fc] + steps.dropLast().map(\.node))
+  }
 }

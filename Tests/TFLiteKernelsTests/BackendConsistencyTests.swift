@@ -116,7 +116,7 @@ struct BackendConsistencyTests {
     }
   }
 
-  @Test("FULLY_CONNECTED with an epilogue is bit-identical to FULLY_CONNECTED, ADD, MUL and ADD run one after another",
+  @Test("FULLY_CONNECTED with an epilogue (split or not) is bit-identical to FULLY_CONNECTED, ADD, MUL and ADD run one after another",
         arguments: [false, true])
   func fullyConnectedEpilogue(hybrid: Bool) throws {
     var rng = SeededGenerator(seed: hybrid ? 21 : 20)
@@ -149,12 +149,21 @@ struct BackendConsistencyTests {
             y = try runKernel(kernel, options: options, inputs: [.floats(y.shape, y.floats), operand], outputTypes: [.float32], threadPool: pool)[0]
           }
           if epilogue.residual { try then(Optimized.FloatBinary.add, .add(ArithmeticOptions()), residualTensor) }
+          let afterResidual = y
           if epilogue.scale { try then(Optimized.FloatBinary.mul, .mul(.none), scale) }
           if epilogue.shift { try then(Optimized.FloatBinary.add, .add(ArithmeticOptions()), shift) }
           let fused = try runKernel(Optimized.FullyConnected(epilogue: epilogue), options: .fullyConnected(options), inputs: fusedInputs,
                                     outputTypes: [.float32], threadPool: pool)[0]
           #expect(fused.shape == y.shape, "\(label)")
           #expect(fused.bytes == y.bytes, "\(label) \(path) threads \(pool.threads)")
+          // Split: the value after the residual is output 0, the final one output 1.
+          if epilogue.scale || epilogue.shift {
+            var splitting = epilogue
+            splitting.split = true
+            let outputs = try runKernel(Optimized.FullyConnected(epilogue: splitting), options: .fullyConnected(options), inputs: fusedInputs,
+                                        outputTypes: [.float32, .float32], threadPool: pool)
+            #expect(outputs[0].bytes == afterResidual.bytes && outputs[1].bytes == y.bytes, "\(label) split \(path) threads \(pool.threads)")
+          }
         }
       }
     }
@@ -170,6 +179,7 @@ struct BackendConsistencyTests {
       (.init(shift: true), [x, w, nil, .floats([3], [1, 2, 3], constant: true)]),                      // neither 1 nor N values
       (.init(residual: true, scale: true), [x, w, nil, .floats([4, 5], Array(repeating: 0, count: 20))]),   // an operand missing
       (.init(residual: true), [x, .floats([5, 8], Array(repeating: 0.5, count: 40)), nil, .floats([4, 5], Array(repeating: 0, count: 20))]),   // weights not constant
+      (.init(residual: true, split: true), [x, w, nil, .floats([4, 5], Array(repeating: 0, count: 20))]),   // a split with nothing after it
     ]
     for (epilogue, inputs) in cases {
       #expect(throws: KernelError.self, "\(epilogue)") {

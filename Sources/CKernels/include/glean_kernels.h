@@ -47,16 +47,20 @@ void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void 
 ///   v = bias[j] + dot             (bias NULL: v = dot; the hybrid GEMM: (bias ? bias[j] : 0) + dot · scale)
 ///   v = clamp_lo >= v ? clamp_lo : v,  v = clamp_hi < v ? clamp_hi : v      (when clamp: RELU, RELU6, …)
 ///   v = v + residual[i · residual_ld + j]       (when residual is not NULL)
+///   C[i, j] = v, and the rest goes to second[i · second_ld + j] instead   (when second is not NULL)
 ///   v = v · scale[per_column ? j : 0]           (when scale is not NULL)
 ///   v = v + shift[per_column ? j : 0]           (when shift is not NULL)
 ///
-/// A NULL epilogue stores the plain dot products.
+/// A NULL epilogue stores the plain dot products. `second` serves MobileBERT's residual sum, which is
+/// both read on and normalised (NoNorm: × γ + β): one pass writes both.
 typedef struct {
   const float *bias;
   int clamp;
   float clamp_lo, clamp_hi;
   const float *residual;
   ptrdiff_t residual_ld;
+  float *second;
+  ptrdiff_t second_ld;
   const float *scale;
   int scale_per_column;
   const float *shift;

@@ -14,8 +14,8 @@ extension Optimized {
   /// With an `Epilogue` (built by the interpreter's operator fusion), the element-wise nodes that
   /// followed the FULLY_CONNECTED run inside the GEMM as it stores each result: inputs 3... are then
   /// the residual (the output's shape), the scale and the shift (constants of 1 or N floats), those the
-  /// epilogue names, in that order. Each step rounds on its own, so the output is bit-identical to
-  /// the unfused nodes'.
+  /// epilogue names, in that order; a split epilogue has a second output (see `Epilogue.split`). Each
+  /// step rounds on its own, so the outputs are bit-identical to the unfused nodes'.
   ///
   /// ```swift
   /// let kernel = Optimized.FullyConnected(epilogue: .init(residual: true, scale: true, shift: true))
@@ -30,11 +30,15 @@ extension Optimized {
       public var scale: Bool
       /// Adds a constant of 1 or N floats (an ADD node).
       public var shift: Bool
+      /// Two outputs: the value after the residual (output 0, read elsewhere too) and the value after
+      /// the scale and shift (output 1), as MobileBERT both reads on and normalises each residual sum.
+      public var split: Bool
 
-      public init(residual: Bool = false, scale: Bool = false, shift: Bool = false) {
+      public init(residual: Bool = false, scale: Bool = false, shift: Bool = false, split: Bool = false) {
         self.residual = residual
         self.scale = scale
         self.shift = shift
+        self.split = split
       }
 
       /// The fused nodes, as the profiler names the fused node: "+ADD+MUL+ADD".
@@ -62,7 +66,7 @@ extension Optimized {
       // The reference validates the FULLY_CONNECTED itself (inputs 0–2), on a copy so that its scratch
       // requests are not kept.
       var checked = NodeContext(opName: node.opName, nodeIndex: node.nodeIndex, version: node.version,
-                                inputs: Array(node.inputs.prefix(3)), outputs: node.outputs, options: node.options,
+                                inputs: Array(node.inputs.prefix(3)), outputs: Array(node.outputs.prefix(1)), options: node.options,
                                 customOptions: node.customOptions)
       checked.threadPool = node.threadPool
       let reference = try Reference.FullyConnected().prepare(&checked)
@@ -86,6 +90,7 @@ extension Optimized {
         return reference
       }
       let steps = try prepareEpilogue(&node, outputShape: outputShape, n: n)
+      let split = epilogue?.split ?? false
       let clamp = Self.clamp(for: activation)
       // An activation the epilogue cannot clamp runs afterwards; fusion never adds steps after one.
       let activationAfter = clamp == nil && activation != .none
@@ -94,6 +99,7 @@ extension Optimized {
         glean_epilogue(bias: hasBias ? UnsafePointer(io.inputs[2].floats.baseAddress) : nil,
                        clamp: clamp == nil ? 0 : 1, clamp_lo: clamp?.lo ?? 0, clamp_hi: clamp?.hi ?? 0,
                        residual: steps.residual.flatMap { UnsafePointer(io.inputs[$0].floats.baseAddress) }, residual_ld: n,
+                       second: split ? io.outputs[1].floats.baseAddress : nil, second_ld: n,
                        scale: steps.scale.map { UnsafePointer($0.pointer(Float.self)) }, scale_per_column: steps.scalePerColumn ? 1 : 0,
                        shift: steps.shift.map { UnsafePointer($0.pointer(Float.self)) }, shift_per_column: steps.shiftPerColumn ? 1 : 0)
       }
@@ -161,7 +167,12 @@ extension Optimized {
         return operands
       }
       let expected = 3 + [epilogue.residual, epilogue.scale, epilogue.shift].filter { $0 }.count
-      try node.expect(inputs: expected...expected, outputs: 1...1)
+      let outputs = epilogue.split ? 2 : 1
+      try node.expect(inputs: expected...expected, outputs: outputs...outputs)
+      if epilogue.split {
+        guard epilogue.scale || epilogue.shift else { throw node.error("a split epilogue needs a scale or a shift after its first output") }
+        try node.setOutput(1, shape: outputShape, type: .float32)
+      }
       var next = 3
       if epilogue.residual {
         let residual = try node.input(next, types: [.float32])
