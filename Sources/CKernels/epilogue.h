@@ -33,8 +33,14 @@ static inline void glean_epilogue_store(const glean_epilogue *e, float v, ptrdif
   *out = v;
 }
 
+/// Whether the epilogue does anything after the bias (if not, tiles store their results directly).
+static inline int glean_epilogue_has_tail(const glean_epilogue *e) {
+  return e && (e->clamp || e->residual || e->second || e->scale || e->shift);
+}
+
 #if defined(__x86_64__)
-/// glean_epilogue_store for columns j ..< j + 8 of row i.
+/// glean_epilogue_store for columns j ..< j + 8 of row i. Callers pass a local copy of the epilogue, so
+/// that the compiler knows the stores do not change it and keeps its fields in registers.
 __attribute__((target("avx2"))) static inline void glean_epilogue_store_avx2(const glean_epilogue *e, __m256 v, ptrdiff_t i,
                                                                             ptrdiff_t j, float *out) {
   if (e) {

@@ -66,8 +66,16 @@ static inline void rescale_row_avx2(__m256i d0, __m256i d1, float row_scale, con
   __m256 s0 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j)), s1 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j + 8));
   const float *bias = e ? e->bias : NULL;
   __m256 b0 = bias ? _mm256_loadu_ps(bias + j) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + j + 8) : _mm256_setzero_ps();
-  glean_epilogue_store_avx2(e, _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0)), i, j, out);
-  glean_epilogue_store_avx2(e, _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1)), i, j + 8, out + 8);
+  __m256 v0 = _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0));
+  __m256 v1 = _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1));
+  if (glean_epilogue_has_tail(e)) {
+    const glean_epilogue local = *e;   // see glean_epilogue_store_avx2
+    glean_epilogue_store_avx2(&local, v0, i, j, out);
+    glean_epilogue_store_avx2(&local, v1, i, j + 8, out + 8);
+  } else {
+    _mm256_storeu_ps(out, v0);
+    _mm256_storeu_ps(out + 8, v1);
+  }
 }
 
 /// One row's step of the AVX2 tile: the broadcast activation pair (a[2p], a[2p + 1]) against the 16
@@ -92,6 +100,10 @@ static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *pane
   __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   const int16_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
   const int8_t *bp = panel;
+  if (e && e->residual && rows == QMR && width == QNR) {
+    // The epilogue reads a residual tile written long before: start fetching it now.
+    for (int r = 0; r < QMR; r++) _mm_prefetch((const char *)(e->residual + (i + r) * e->residual_ld + j), _MM_HINT_T0);
+  }
   for (int pp = 0; pp < pairs; pp++) {
     __m256i b0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)bp));
     __m256i b1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(bp + 16)));

@@ -63,6 +63,10 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   const float *bp = panel;
   int p = 0;
+  if (epilogue && epilogue->residual && rows == MR && width == NR) {
+    // The epilogue reads a residual tile written long before: start fetching it now.
+    for (int r = 0; r < MR; r++) _mm_prefetch((const char *)(epilogue->residual + (i + r) * epilogue->residual_ld + j), _MM_HINT_T0);
+  }
   // Rows spaced evenly (whole tiles of a plain matrix): two base pointers and fixed offsets, so
   // that a depth step costs few integer operations; four steps per iteration.
   ptrdiff_t lda = a[1] - a[0];
@@ -110,13 +114,14 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
       c20 = _mm256_add_ps(bias0, c20); c21 = _mm256_add_ps(bias1, c21); c30 = _mm256_add_ps(bias0, c30); c31 = _mm256_add_ps(bias1, c31);
       c40 = _mm256_add_ps(bias0, c40); c41 = _mm256_add_ps(bias1, c41); c50 = _mm256_add_ps(bias0, c50); c51 = _mm256_add_ps(bias1, c51);
     }
-    if (epilogue) {
-      glean_epilogue_store_avx2(epilogue, c00, i, j, c); glean_epilogue_store_avx2(epilogue, c01, i, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(epilogue, c10, i + 1, j, c); glean_epilogue_store_avx2(epilogue, c11, i + 1, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(epilogue, c20, i + 2, j, c); glean_epilogue_store_avx2(epilogue, c21, i + 2, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(epilogue, c30, i + 3, j, c); glean_epilogue_store_avx2(epilogue, c31, i + 3, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(epilogue, c40, i + 4, j, c); glean_epilogue_store_avx2(epilogue, c41, i + 4, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(epilogue, c50, i + 5, j, c); glean_epilogue_store_avx2(epilogue, c51, i + 5, j + 8, c + 8);
+    if (glean_epilogue_has_tail(epilogue)) {
+      const glean_epilogue local = *epilogue, *e = &local;
+      glean_epilogue_store_avx2(e, c00, i, j, c); glean_epilogue_store_avx2(e, c01, i, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(e, c10, i + 1, j, c); glean_epilogue_store_avx2(e, c11, i + 1, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(e, c20, i + 2, j, c); glean_epilogue_store_avx2(e, c21, i + 2, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(e, c30, i + 3, j, c); glean_epilogue_store_avx2(e, c31, i + 3, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(e, c40, i + 4, j, c); glean_epilogue_store_avx2(e, c41, i + 4, j + 8, c + 8); c += ldc;
+      glean_epilogue_store_avx2(e, c50, i + 5, j, c); glean_epilogue_store_avx2(e, c51, i + 5, j + 8, c + 8);
       return 1;
     }
     _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01); c += ldc;
