@@ -400,6 +400,16 @@ struct BackendConsistencyTests {
         for i in x.indices { worst = max(worst, abs(out[i] - expected[i]) / max(1, abs(x[i]))) }
         #expect(worst <= 1e-6, "\(path) threads \(pool.threads): \(worst)")
       }
+      // Non-finite inputs as the reference: GELU(∞) = ∞, GELU(−∞) = −∞ · 0 = NaN, GELU(NaN) = NaN; and
+      // around the point where the exact form's erf becomes ±1.
+      let edges: [Float] = [.infinity, -.infinity, .nan, 5.5508, -5.5508, 5.55, -5.55, 5.56, -5.56]
+      let edgeInputs: [TestTensor?] = [.floats([edges.count], edges)]
+      let reference = try runKernel(Reference.Gelu(), options: options, inputs: edgeInputs, outputTypes: [.float32])[0].floats
+      let out = try runKernel(Optimized.Gelu(), options: options, inputs: edgeInputs, outputTypes: [.float32])[0].floats
+      for i in edges.indices {
+        let same = reference[i].isNaN ? out[i].isNaN : out[i] == reference[i] || abs(out[i] - reference[i]) <= 1e-6 * max(1, abs(edges[i]))
+        #expect(same, "\(path): GELU(\(edges[i])) = \(out[i]), reference \(reference[i])")
+      }
     }
   }
 

@@ -139,8 +139,8 @@ void glean_attention_f32(glean_pool *pool, int heads, int m, int n, int d, int d
                          const float *k, ptrdiff_t k_head, ptrdiff_t k_k, ptrdiff_t k_n,
                          const float *v, ptrdiff_t v_head, ptrdiff_t v_k, ptrdiff_t v_n,
                          const float *scale, const float *mask, float beta, float *out, float *scratch);
-/// y = x·Φ(x): exact (erf) or approximate (tanh) GELU, through polynomial erfc / exp (absolute
-/// error below 1e-6 · max(1, |x|)).
+/// y = x·Φ(x): exact (erf, by a fitted rational; Tools/kernels/fit_erf.py) or approximate (tanh, through
+/// a polynomial exp) GELU, absolute error below 1e-6 · max(1, |x|).
 void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate);
 
 // MARK: Reductions

@@ -24,8 +24,8 @@ extension Optimized {
   }
 
   /// GELU: input (any shape) → output (same shape), FLOAT32, exact (erf) or `approximate` (tanh),
-  /// as `Reference.Gelu`. Vectorised in C with polynomial erfc and exp (absolute error below
-  /// 1e-6 · max(1, |x|)), spread over the thread pool.
+  /// as `Reference.Gelu`. Vectorised in C, erf by a fitted rational and tanh through a polynomial exp
+  /// (absolute error below 1e-6 · max(1, |x|)), spread over the thread pool.
   public struct Gelu: Kernel {
     public init() {}
 
