@@ -209,19 +209,22 @@ struct FusionContext {
     return true
   }
 
+  /// Whether the node reading node `j`'s output (privately) is a later epilogue step than `last`: then the
+  /// chain is not fused at `j` but at that node, whole (only the longest chain is fused).
+  private func nextStepExtends(endingAt j: Int, after last: EpilogueStep) -> Bool {
+    let graph = interpreter.graphNodes, output = graph[j].outputs[0]
+    guard isPrivate(output, writtenBy: j), let reader = graph.indices.first(where: { graph[$0].inputs.contains(output) }), reader > j,
+          let next = epilogueStep(reader, reading: output, shape: interpreter.shapes[output]) else { return false }
+    return next.step != .residual && last < next.step
+  }
+
   /// `FULLY_CONNECTED → [ADD residual] → [MUL constant] → [ADD constant]` ending at node `j` (at least one
   /// step, in that order): one `Optimized.FullyConnected` with an epilogue. Only the longest chain is fused:
   /// nil at `j` when the next node would extend it.
   func fullyConnectedChain(endingAt j: Int) -> Chain? {
     guard let (fc, steps) = epilogueChain(endingAt: j) else { return nil }
     let graph = interpreter.graphNodes
-    // Would the node reading j's output extend the chain? Then it fuses the whole chain instead.
-    let output = graph[j].outputs[0]
-    if isPrivate(output, writtenBy: j), let reader = graph.indices.first(where: { graph[$0].inputs.contains(output) }), reader > j,
-       let next = epilogueStep(reader, reading: output, shape: interpreter.shapes[output]), next.step != .residual,
-       let last = steps.last, last.step < next.step {
-      return nil
-    }
+    if let last = steps.last, nextStepExtends(endingAt: j, after: last.step) { return nil }
     let fullyConnected = graph[fc]
     var inputs = Array(fullyConnected.inputs.prefix(3))
     if inputs.count < 3 { inputs.append(-1) }
@@ -269,18 +272,12 @@ struct FusionContext {
     let tensors = interpreter.subgraph.tensors
     guard !tensors[sum].isVariable, interpreter.constants[sum] == nil,
           graph.indices.allSatisfy({ r in r == first.node || r > j || !graph[r].inputs.contains(sum) }) else { return nil }
-    // Longest chain only (as fullyConnectedChain).
-    let output = graph[j].outputs[0]
-    if isPrivate(output, writtenBy: j), let reader = graph.indices.first(where: { graph[$0].inputs.contains(output) }), reader > j,
-       let next = epilogueStep(reader, reading: output, shape: interpreter.shapes[output]), next.step != .residual,
-       let last = steps.last, last.step < next.step {
-      return nil
-    }
+    if let last = steps.last, nextStepExtends(endingAt: j, after: last.step) { return nil }
     let node = interpreter.nodes[fc]
     let epilogue = Optimized.FullyConnected.Epilogue(residual: true, scale: steps.contains { $0.step == .scale },
                                                      shift: steps.contains { $0.step == .shift }, split: true)
     let splitNode = Interpreter.Node(kernel: Optimized.FullyConnected(epilogue: epilogue), name: "FULLY_CONNECTED\(epilogue) (fused)",
-                                     version: node.version, inputs: node.inputs + steps.map(\.operand), outputs: [sum, output],
+                                     version: node.version, inputs: node.inputs + steps.map(\.operand), outputs: [sum, graph[j].outputs[0]],
                                      options: node.options, customOptions: 0..<0, isCustom: false, builtin: .fullyConnected)
     return Chain(fusedNode: splitNode, fusedAway: [fc] + steps.dropLast().map(\.node))
   }
