@@ -10,4 +10,7 @@ void glean_masked_softmax_rows(const float *x, const float *scale, const float *
 /// passes the job's choice, made on the thread that started it).
 void glean_sgemm_serial(int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                         const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
+/// Rows begin ..< end of glean_quantize_rows, on the calling thread with the instruction set chosen by the caller.
+void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q, float *scales, int32_t *zero_points,
+                              int begin, int end);
 #endif

@@ -144,14 +144,9 @@ typedef struct {
   int avx2;
 } qgemm_job;
 
-static void qgemm_task(void *context, int task) {
-  const qgemm_job *job = context;
-  int row_block = task / job->column_chunks, chunk = task % job->column_chunks;
-  int i_begin = row_block * QROW_BLOCK, i_end = i_begin + QROW_BLOCK < job->m ? i_begin + QROW_BLOCK : job->m;
+/// Rows i_begin ..< i_end and panels panel_begin ..< panel_end of the product, on the calling thread.
+static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_begin, int panel_end) {
   int stride = glean_qgemm_row_stride(job->k), pairs = stride / 2;
-  int panels = (job->n + QNR - 1) / QNR;
-  int panel_begin = chunk * QPANELS_PER_TASK;
-  int panel_end = panel_begin + QPANELS_PER_TASK < panels ? panel_begin + QPANELS_PER_TASK : panels;
   int32_t tile[QMR][QNR];
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const int8_t *pw = job->packed_w + (size_t)panel * stride * QNR;
@@ -182,6 +177,16 @@ static void qgemm_task(void *context, int task) {
   }
 }
 
+static void qgemm_task(void *context, int task) {
+  const qgemm_job *job = context;
+  int row_block = task / job->column_chunks, chunk = task % job->column_chunks;
+  int i_begin = row_block * QROW_BLOCK, i_end = i_begin + QROW_BLOCK < job->m ? i_begin + QROW_BLOCK : job->m;
+  int panels = (job->n + QNR - 1) / QNR;
+  int panel_begin = chunk * QPANELS_PER_TASK;
+  int panel_end = panel_begin + QPANELS_PER_TASK < panels ? panel_begin + QPANELS_PER_TASK : panels;
+  qgemm_block(job, i_begin, i_end, panel_begin, panel_end);
+}
+
 void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
                  const int8_t *packed_w, const float *weight_scales, const glean_epilogue *epilogue, float *y, ptrdiff_t ldy) {
   if (m <= 0 || n <= 0) return;
@@ -190,4 +195,37 @@ void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const 
                    (panels + QPANELS_PER_TASK - 1) / QPANELS_PER_TASK, glean_has_avx2_fma()};
   int row_blocks = (m + QROW_BLOCK - 1) / QROW_BLOCK;
   glean_pool_run(pool, qgemm_task, &job, row_blocks * job.column_chunks);
+}
+
+typedef struct {
+  qgemm_job gemm;
+  const float *x;
+  int asymmetric, row_block;
+  int16_t *q;
+  float *row_scales;
+  int32_t *zero_points;
+} hybrid_job;
+
+/// One block of rows, every column: quantize the rows, then multiply them by every panel while they are in cache.
+static void hybrid_task(void *context, int task) {
+  const hybrid_job *job = context;
+  int m = job->gemm.m, i_begin = task * job->row_block, i_end = i_begin + job->row_block < m ? i_begin + job->row_block : m;
+  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->gemm.avx2, job->q, job->row_scales, job->zero_points,
+                           i_begin, i_end);
+  qgemm_block(&job->gemm, i_begin, i_end, 0, (job->gemm.n + QNR - 1) / QNR);
+}
+
+void glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, int16_t *q,
+                                  float *row_scales, int32_t *zero_points, const int8_t *packed_w, const float *weight_scales,
+                                  const glean_epilogue *epilogue, float *y, ptrdiff_t ldy) {
+  if (m <= 0 || n <= 0) return;
+  // Blocks of whole tiles, at least two per thread where the rows allow, at most QROW_BLOCK rows.
+  int threads = glean_pool_threads(pool), per_block = (m + 2 * threads - 1) / (2 * threads);
+  int row_block = (per_block + QMR - 1) / QMR * QMR;
+  if (row_block > QROW_BLOCK) row_block = QROW_BLOCK;
+  hybrid_job job = {
+    .gemm = {m, n, k, q, row_scales, packed_w, weight_scales, epilogue, y, ldy, 1, glean_has_avx2_fma()},
+    .x = x, .asymmetric = asymmetric, .row_block = row_block, .q = q, .row_scales = row_scales, .zero_points = zero_points,
+  };
+  glean_pool_run(pool, hybrid_task, &job, (m + row_block - 1) / row_block);
 }

@@ -101,15 +101,9 @@ typedef struct {
 
 #define QUANTIZE_ROWS_PER_TASK 32
 
-static void quantize_task(void *context, int task) {
-  const quantize_job *job = context;
-  const float *x = job->x;
-  int k = job->k, asymmetric = job->asymmetric, avx2 = job->avx2;
-  int16_t *q = job->q;
-  float *scales = job->scales;
-  int32_t *zero_points = job->zero_points;
+void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q, float *scales, int32_t *zero_points,
+                              int begin, int end) {
   int stride = glean_qgemm_row_stride(k);
-  int begin = task * QUANTIZE_ROWS_PER_TASK, end = begin + QUANTIZE_ROWS_PER_TASK < job->m ? begin + QUANTIZE_ROWS_PER_TASK : job->m;
   (void)avx2;
   for (int row = begin; row < end; row++) {
     const float *xr = x + (size_t)row * k;
@@ -158,6 +152,12 @@ static void quantize_task(void *context, int task) {
 #endif
     quantize_row_portable(xr, k, inverse, bound, zp, lo, hi, qr);
   }
+}
+
+static void quantize_task(void *context, int task) {
+  const quantize_job *job = context;
+  int begin = task * QUANTIZE_ROWS_PER_TASK, end = begin + QUANTIZE_ROWS_PER_TASK < job->m ? begin + QUANTIZE_ROWS_PER_TASK : job->m;
+  glean_quantize_row_range(job->x, job->k, job->asymmetric, job->avx2, job->q, job->scales, job->zero_points, begin, end);
 }
 
 void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points) {

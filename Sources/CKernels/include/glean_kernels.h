@@ -100,6 +100,14 @@ void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asy
 void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
                  const int8_t *packed_w, const float *weight_scales, const glean_epilogue *epilogue, float *y, ptrdiff_t ldy);
 
+/// A hybrid FULLY_CONNECTED in one pass over the pool: each task quantizes a block of rows of x (m × k
+/// floats) as glean_quantize_rows does, into q, row_scales and zero_points (scratch of glean_quantize_rows's
+/// sizes), then multiplies them by every column as glean_qgemm does. Equal bit for bit to those two calls;
+/// one synchronisation instead of two, and each block's rows are used while still in cache.
+void glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, int16_t *q,
+                                  float *row_scales, int32_t *zero_points, const int8_t *packed_w, const float *weight_scales,
+                                  const glean_epilogue *epilogue, float *y, ptrdiff_t ldy);
+
 // MARK: Element-wise float arithmetic
 
 /// The binary operators of glean_binary_f32.

@@ -140,10 +140,11 @@ extension Optimized {
         let q = io.scratch[quantized].baseAddress!.assumingMemoryBound(to: Int16.self)
         let scales = io.scratch[rowScales].baseAddress!.assumingMemoryBound(to: Float.self)
         let zps = io.scratch[zeroPoints].baseAddress!.assumingMemoryBound(to: Int32.self)
-        glean_quantize_rows(pool, x, mInt32, kInt32, asymmetric ? 1 : 0, q, scales, zps)
-        // The quantized rows hold q − zero point, so the GEMM needs no column sums (see glean_qgemm).
+        // Each block of rows is quantized and multiplied in one task; the quantized rows hold q − zero point,
+        // so the GEMM needs no column sums (see glean_qgemm).
         var e = describe(io)
-        glean_qgemm(pool, mInt32, nInt32, kInt32, q, scales, packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
+        glean_hybrid_fully_connected(pool, mInt32, nInt32, kInt32, x, asymmetric ? 1 : 0, q, scales, zps,
+                                     packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
         if activationAfter { activation.apply(to: io.outputs[0].floats) }
       }
     }
