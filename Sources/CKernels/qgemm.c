@@ -179,11 +179,8 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
 
 static void qgemm_task(void *context, int task) {
   const qgemm_job *job = context;
-  int row_block = task / job->column_chunks, chunk = task % job->column_chunks;
-  int i_begin = row_block * QROW_BLOCK, i_end = i_begin + QROW_BLOCK < job->m ? i_begin + QROW_BLOCK : job->m;
-  int panels = (job->n + QNR - 1) / QNR;
-  int panel_begin = chunk * QPANELS_PER_TASK;
-  int panel_end = panel_begin + QPANELS_PER_TASK < panels ? panel_begin + QPANELS_PER_TASK : panels;
+  int i_begin, i_end, panel_begin, panel_end;
+  glean_gemm_task_block(task, job->column_chunks, job->m, QROW_BLOCK, job->n, QNR, QPANELS_PER_TASK, &i_begin, &i_end, &panel_begin, &panel_end);
   qgemm_block(job, i_begin, i_end, panel_begin, panel_end);
 }
 

@@ -156,11 +156,8 @@ typedef struct {
 
 static void sgemm_task(void *context, int task) {
   const sgemm_job *job = context;
-  int row_block = task / job->column_chunks, chunk = task % job->column_chunks;
-  int i_begin = row_block * ROW_BLOCK, i_end = i_begin + ROW_BLOCK < job->m ? i_begin + ROW_BLOCK : job->m;
-  int panels = (job->n + NR - 1) / NR;
-  int panel_begin = chunk * PANELS_PER_TASK;
-  int panel_end = panel_begin + PANELS_PER_TASK < panels ? panel_begin + PANELS_PER_TASK : panels;
+  int i_begin, i_end, panel_begin, panel_end;
+  glean_gemm_task_block(task, job->column_chunks, job->m, ROW_BLOCK, job->n, NR, PANELS_PER_TASK, &i_begin, &i_end, &panel_begin, &panel_end);
   float tile[MR][NR];
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const float *pb = job->packed_b + (size_t)panel * job->k * NR;
