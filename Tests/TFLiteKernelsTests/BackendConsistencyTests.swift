@@ -454,6 +454,12 @@ struct BackendConsistencyTests {
                         inputs: [.floats([2, 5], Array(repeating: 1, count: 10)), .floats([3, 4], Array(repeating: 1, count: 12), constant: true)],
                         outputTypes: [.float32])
     }
+    #expect(throws: KernelError.self) {   // a fourth input on a FULLY_CONNECTED that is not fused, weights not constant
+      _ = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(FullyConnectedOptions()),
+                        inputs: [.floats([2, 4], Array(repeating: 1, count: 8)), .floats([3, 4], Array(repeating: 1, count: 12)),
+                                 nil, .floats([2, 3], Array(repeating: 1, count: 6))],
+                        outputTypes: [.float32])
+    }
     #expect(throws: KernelError.self) {
       _ = try runKernel(Optimized.BatchMatMul(), options: .batchMatMul(BatchMatMulOptions()),
                         inputs: [.floats([2, 3], Array(repeating: 1, count: 6)), .floats([4, 2], Array(repeating: 1, count: 8))],

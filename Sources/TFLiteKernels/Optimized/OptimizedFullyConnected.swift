@@ -63,10 +63,12 @@ extension Optimized {
     }
 
     public func prepare(_ node: inout NodeContext) throws(KernelError) -> PreparedOp {
-      // The reference validates the FULLY_CONNECTED itself (inputs 0–2), on a copy so that its scratch
-      // requests are not kept.
+      // The reference validates the FULLY_CONNECTED itself, on a copy so that its scratch requests are not
+      // kept: the whole node, or for a fused one its first three inputs and first output (the epilogue's
+      // operands are checked below).
       var checked = NodeContext(opName: node.opName, nodeIndex: node.nodeIndex, version: node.version,
-                                inputs: Array(node.inputs.prefix(3)), outputs: Array(node.outputs.prefix(1)), options: node.options,
+                                inputs: epilogue == nil ? node.inputs : Array(node.inputs.prefix(3)),
+                                outputs: epilogue == nil ? node.outputs : Array(node.outputs.prefix(1)), options: node.options,
                                 customOptions: node.customOptions)
       checked.threadPool = node.threadPool
       let reference = try Reference.FullyConnected().prepare(&checked)
