@@ -1,23 +1,87 @@
-// Run-time choice of the instruction set (CPUID on x86-64).
+// Run-time choice of the instruction set (CPUID and XGETBV on x86-64).
+//
+// Features are read with CPUID directly, not __builtin_cpu_supports: whether the compiler's runtime
+// knows a recent feature bit (AVX-VNNI) depends on which libgcc or compiler-rt the program links, and
+// AVX-512 is only usable when the operating system saves its registers (XCR0), which is checked here.
 #include "glean_kernels.h"
 #include "internal.h"
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
-// Per thread, so that a test can compare paths while others run; jobs read it on the calling thread.
+// Per thread, so that a test can compare paths while others run; jobs read them on the calling thread.
 static _Thread_local int force_portable = 0;
+static _Thread_local int emulate_wide = 0;
 
-int glean_has_avx2_fma(void) {
+enum { FEATURE_AVX2_FMA = 1, FEATURE_AVX512F = 2, FEATURE_AVX512_VNNI = 4, FEATURE_AVX_VNNI = 8 };
+
+#if defined(__x86_64__) || defined(__i386__)
+static unsigned long long read_xcr0(void) {
+  unsigned int eax, edx;
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return ((unsigned long long)edx << 32) | eax;
+}
+
+static int detect_features(void) {
+  unsigned int eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+  int fma = (ecx >> 12) & 1, osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
+  if (!osxsave || !avx) return 0;
+  unsigned long long xcr0 = read_xcr0();
+  if ((xcr0 & 0x6) != 0x6) return 0;   // the OS saves SSE and AVX state
+  if (__get_cpuid_max(0, NULL) < 7) return 0;
+  __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  int avx2 = (ebx >> 5) & 1, avx512f = (ebx >> 16) & 1, avx512bw = (ebx >> 30) & 1, avx512vl = (ebx >> 31) & 1;
+  int avx512vnni = (ecx >> 11) & 1;
+  unsigned int leaf7_subleaves = eax;
+  int features = 0;
+  if (!(avx2 && fma)) return 0;
+  features |= FEATURE_AVX2_FMA;
+  int os_avx512 = (xcr0 & 0xE0) == 0xE0;   // opmask, upper halves of ZMM0–15, ZMM16–31
+  if (os_avx512 && avx512f) features |= FEATURE_AVX512F;
+  if (os_avx512 && avx512f && avx512bw && avx512vl && avx512vnni) features |= FEATURE_AVX512_VNNI;
+  if (leaf7_subleaves >= 1) {
+    __cpuid_count(7, 1, eax, ebx, ecx, edx);
+    if ((eax >> 4) & 1) features |= FEATURE_AVX_VNNI;
+  }
+  return features;
+}
+#endif
+
+static int features(void) {
 #if defined(__x86_64__) || defined(__i386__)
   static int cached = -1;
-  if (cached < 0) {
-    __builtin_cpu_init();
-    cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  }
-  return cached && !force_portable;
+  if (cached < 0) cached = detect_features();
+  return cached;
 #else
   return 0;
 #endif
 }
 
-const char *glean_kernels_isa(void) { return glean_has_avx2_fma() ? "avx2+fma" : "portable"; }
+int glean_has_avx2_fma(void) { return (features() & FEATURE_AVX2_FMA) && !force_portable; }
+
+int glean_sgemm_isa(void) {
+  if (!glean_has_avx2_fma()) return GLEAN_SGEMM_PORTABLE;
+  if (features() & FEATURE_AVX512F) return GLEAN_SGEMM_AVX512;
+  return emulate_wide ? GLEAN_SGEMM_WIDE_ON_AVX2 : GLEAN_SGEMM_AVX2;
+}
+
+int glean_vnni(void) {
+  if (!glean_has_avx2_fma()) return GLEAN_VNNI_NONE;
+  if (features() & FEATURE_AVX512_VNNI) return GLEAN_VNNI_AVX512;
+  if (features() & FEATURE_AVX_VNNI) return GLEAN_VNNI_AVX;
+  return emulate_wide ? GLEAN_VNNI_EMULATED : GLEAN_VNNI_NONE;
+}
+
+const char *glean_kernels_isa(void) {
+  if (!glean_has_avx2_fma()) return "portable";
+  int f = features();
+  if (f & FEATURE_AVX512_VNNI) return "avx512f+avx512vnni";
+  if (f & FEATURE_AVX512F) return f & FEATURE_AVX_VNNI ? "avx512f+avxvnni" : "avx512f";
+  if (f & FEATURE_AVX_VNNI) return "avx2+fma+avxvnni";
+  return emulate_wide ? "avx2+fma (avx512f and vnni emulated)" : "avx2+fma";
+}
 
 void glean_kernels_force_portable(int force) { force_portable = force; }
+
+void glean_kernels_emulate_wide(int emulate) { emulate_wide = emulate; }

@@ -3,12 +3,24 @@
 #define GLEAN_KERNELS_INTERNAL_H
 #include "glean_kernels.h"
 int glean_has_avx2_fma(void);
+
+/// The float GEMM's micro-kernel on the calling thread: portable C, AVX2 (6 × 16 tiles), or the wide
+/// tile (12 × 16, one 16-float vector per row) compiled for AVX-512F, or the same wide tile compiled for
+/// AVX2 (only when a test asks for it with glean_kernels_emulate_wide: it checks the wide tile's logic on
+/// machines without AVX-512). Every value is nonzero on AVX2 machines, so `isa != 0` means "AVX2 allowed".
+enum { GLEAN_SGEMM_PORTABLE = 0, GLEAN_SGEMM_AVX2 = 1, GLEAN_SGEMM_WIDE_ON_AVX2 = 2, GLEAN_SGEMM_AVX512 = 3 };
+int glean_sgemm_isa(void);
+/// The hybrid GEMM's int8 dot product on the calling thread: none (vpmaddwd on AVX2, or portable C), or
+/// vpdpbusd in its VEX (AVX-VNNI) or EVEX (AVX512-VNNI + VL) encoding, or vpdpbusd emulated exactly with
+/// AVX2 (tests only, as above). With any of the last three, weights are packed in quads (see qgemm.c).
+enum { GLEAN_VNNI_NONE = 0, GLEAN_VNNI_EMULATED = 1, GLEAN_VNNI_AVX = 2, GLEAN_VNNI_AVX512 = 3 };
+int glean_vnni(void);
 /// Rows of y = softmax(beta · (x · scale + mask)) on the calling thread (glean_masked_softmax_f32's rows).
 void glean_masked_softmax_rows(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t rows,
                                ptrdiff_t depth, float beta, int avx2);
-/// glean_sgemm on the calling thread with the instruction set chosen by the caller (a task of a pool job
+/// glean_sgemm on the calling thread with the instruction set (glean_sgemm_isa) chosen by the caller (a task of a pool job
 /// passes the job's choice, made on the thread that started it).
-void glean_sgemm_serial(int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+void glean_sgemm_serial(int isa, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                         const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
 /// The block of a GEMM that pool task `task` computes when tasks run over (row block × column chunk):
 /// rows [*i_begin, *i_end) of m in blocks of `row_block`, panels [*panel_begin, *panel_end) of the n columns'
@@ -22,7 +34,10 @@ static inline void glean_gemm_task_block(int task, int column_chunks, int m, int
   *panel_begin = chunk * panels_per_task;
   *panel_end = *panel_begin + panels_per_task < panels ? *panel_begin + panels_per_task : panels;
 }
-/// Rows begin ..< end of glean_quantize_rows, on the calling thread with the instruction set chosen by the caller.
-void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q, float *scales, int32_t *zero_points,
-                              int begin, int end);
+/// Quantizes rows begin ..< end of x (m × k) on the calling thread as LiteRT does, with the instruction set
+/// chosen by the caller. Rows are stored in one of two forms: with `q16`, as q − zp widened to int16 (rows of
+/// glean_qgemm_row_stride(k) elements, padding 0); with `q8`, as q + 128 in uint8 (rows of k rounded up to 4
+/// bytes, padding 128, which stands for 0). zero_points[row] is always written (0 when symmetric).
+void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q16, uint8_t *q8, float *scales,
+                              int32_t *zero_points, int begin, int end);
 #endif

@@ -1,9 +1,20 @@
-// Hybrid GEMM: int8 activations (quantized per row, zero point subtracted, widened to int16) times
-// int8 weights, exact int32 dot products, then LiteRT's rescale to float. Packed weights: panels of 16 columns, each
-// a sequence of depth pairs holding (w[j, 2p], w[j, 2p + 1]) for the panel's 16 columns j
-// (32 bytes), zero-padded. AVX2 widens a pair row to int16 and multiplies it against the
-// broadcast activation pair with vpmaddwd: int16 × int16 products (|q − zp| ≤ 255, |w| ≤ 128) summed
-// in int32, so nothing saturates and the sums equal the reference's.
+// Hybrid GEMM: int8 activations (quantized per row) times int8 weights, exact int32 dot products, then
+// LiteRT's rescale to float. The packed weights begin with a 64-byte header naming one of two layouts,
+// chosen when they are packed (glean_qgemm_pack) by what the CPU has:
+//
+// - Pairs (AVX2 without VNNI, portable): panels of 16 columns, each a sequence of depth pairs holding
+//   (w[j, 2p], w[j, 2p + 1]) for the panel's 16 columns j (32 bytes), zero-padded. Activations are q − zp
+//   widened to int16; AVX2 widens a pair row to int16 and multiplies it against the broadcast activation
+//   pair with vpmaddwd: int16 × int16 products (|q − zp| ≤ 255, |w| ≤ 128) summed in int32, so nothing
+//   saturates and the sums equal the reference's.
+// - Quads (VNNI): panels of 16 columns, each the panel's 16 column sums Σ_p w[j, p] (int32), then a
+//   sequence of depth quads holding w[j, 4p ..< 4p + 4] for the 16 columns (64 bytes), zero-padded.
+//   Activations are u = q + 128 in uint8, the unsigned operand of vpdpbusd, which sums four u8 × s8
+//   products into each int32 lane without saturating; the tile then subtracts (zp + 128) · Σ_p w[j, p],
+//   so its dots equal dot(q − zp, w) exactly (all int32 arithmetic wraps modulo 2^32 and the true
+//   values fit).
+//
+// Both give every dot product bit for bit, so the layout never changes a result.
 #include "glean_kernels.h"
 #include "internal.h"
 #include "epilogue.h"
@@ -18,18 +29,63 @@
 #define QMR 6
 #define QROW_BLOCK 96
 #define QPANELS_PER_TASK 4
+#define QHEADER 64   // bytes before the first panel
 
-int glean_qgemm_row_stride(int k) { return (k + 1) & ~1; }
+enum { QFORMAT_PAIRS = 1, QFORMAT_QUADS = 2 };
+
+/// The packed weights' header: layout and shape they were packed for.
+typedef struct {
+  int32_t format, k, n;
+} qgemm_header;
+
+/// Int16 elements per quantized row (pairs layout) and uint8 elements per quantized row (quads layout).
+static int pairs_row_stride(int k) { return (k + 1) & ~1; }
+static int quads_row_stride(int k) { return (k + 3) & ~3; }
+
+/// Bytes of one packed panel in each layout.
+static size_t pairs_panel_bytes(int k) { return (size_t)pairs_row_stride(k) * QNR; }
+static size_t quads_panel_bytes(int k) { return QNR * sizeof(int32_t) + (size_t)quads_row_stride(k) * QNR; }
 
 size_t glean_qgemm_packed_size(int k, int n) {
   size_t panels = ((size_t)n + QNR - 1) / QNR;
-  return panels * (size_t)glean_qgemm_row_stride(k) * QNR;
+  size_t pairs = pairs_panel_bytes(k), quads = quads_panel_bytes(k);
+  return QHEADER + panels * (pairs > quads ? pairs : quads);
 }
 
-void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed) {
-  int pairs = glean_qgemm_row_stride(k) / 2, panels = (n + QNR - 1) / QNR;
+size_t glean_qgemm_quantized_bytes(int m, int k) {
+  size_t pairs = (size_t)pairs_row_stride(k) * sizeof(int16_t), quads = (size_t)quads_row_stride(k);
+  return (size_t)m * (pairs > quads ? pairs : quads);
+}
+
+static void pack_quads(const int8_t *w, int n, int k, int8_t *packed) {
+  int quads = quads_row_stride(k) / 4, panels = (n + QNR - 1) / QNR;
   for (int panel = 0; panel < panels; panel++) {
-    int8_t *out = packed + (size_t)panel * pairs * 2 * QNR;
+    int8_t *out = packed + (size_t)panel * quads_panel_bytes(k);
+    int32_t sums[QNR];
+    for (int jj = 0; jj < QNR; jj++) {
+      int j = panel * QNR + jj;
+      int32_t sum = 0;
+      for (int p = 0; j < n && p < k; p++) sum += w[(size_t)j * k + p];
+      sums[jj] = sum;
+    }
+    memcpy(out, sums, sizeof sums);
+    out += sizeof sums;
+    for (int qq = 0; qq < quads; qq++) {
+      for (int jj = 0; jj < QNR; jj++) {
+        int j = panel * QNR + jj;
+        for (int h = 0; h < 4; h++) {
+          int p = 4 * qq + h;
+          *out++ = (j < n && p < k) ? w[(size_t)j * k + p] : 0;
+        }
+      }
+    }
+  }
+}
+
+static void pack_pairs(const int8_t *w, int n, int k, int8_t *packed) {
+  int pairs = pairs_row_stride(k) / 2, panels = (n + QNR - 1) / QNR;
+  for (int panel = 0; panel < panels; panel++) {
+    int8_t *out = packed + (size_t)panel * pairs_panel_bytes(k);
     for (int pp = 0; pp < pairs; pp++) {
       for (int jj = 0; jj < QNR; jj++) {
         int j = panel * QNR + jj;
@@ -42,6 +98,14 @@ void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed) {
   }
 }
 
+void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed) {
+  qgemm_header header = {glean_vnni() != GLEAN_VNNI_NONE ? QFORMAT_QUADS : QFORMAT_PAIRS, k, n};
+  memset(packed, 0, QHEADER);
+  memcpy(packed, &header, sizeof header);
+  if (header.format == QFORMAT_QUADS) pack_quads(w, n, k, packed + QHEADER); else pack_pairs(w, n, k, packed + QHEADER);
+}
+
+/// Pairs layout, portable: a tile of int32 dots of rows a[r] (q − zp in int16) with the panel's columns.
 static void qtile_portable(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR]) {
   int32_t acc[QMR][QNR];
   memset(acc, 0, sizeof acc);
@@ -54,6 +118,28 @@ static void qtile_portable(int pairs, const int16_t *const a[QMR], const int8_t 
     }
   }
   memcpy(tile, acc, sizeof acc);
+}
+
+/// Quads layout, portable: the same dots from rows a[r] of q + 128 (uint8) with zero points zp[r].
+static void qtile_portable_quads(int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR],
+                                 int32_t tile[QMR][QNR]) {
+  uint32_t acc[QMR][QNR];
+  memset(acc, 0, sizeof acc);
+  int32_t sums[QNR];
+  memcpy(sums, panel, sizeof sums);
+  const int8_t *bp = panel + sizeof sums;
+  for (int qq = 0; qq < quads; qq++, bp += 4 * QNR) {
+    for (int r = 0; r < QMR; r++) {
+      const uint8_t *u = a[r] + 4 * qq;
+      for (int j = 0; j < QNR; j++) {
+        const int8_t *wj = bp + 4 * j;
+        acc[r][j] += (uint32_t)(u[0] * wj[0] + u[1] * wj[1] + u[2] * wj[2] + u[3] * wj[3]);
+      }
+    }
+  }
+  for (int r = 0; r < QMR; r++) {
+    for (int j = 0; j < QNR; j++) tile[r][j] = (int32_t)(acc[r][j] - (uint32_t)(zp[r] + 128) * (uint32_t)sums[j]);
+  }
 }
 
 #if defined(__x86_64__)
@@ -129,39 +215,103 @@ static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *pane
   return 0;
 }
 #undef QROW_STEP
+
+/// vpdpbusd (acc + Σ of four u8 × s8 products per int32 lane) computed exactly with AVX2: even and odd
+/// bytes widened to int16 (u zero-extended, s sign-extended), multiplied and pair-summed by vpmaddwd.
+/// Tests use it to run the VNNI tile on machines without VNNI.
+__attribute__((target("avx2")))
+static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
+  __m256i u_even = _mm256_and_si256(u, _mm256_set1_epi16(0x00FF)), u_odd = _mm256_srli_epi16(u, 8);
+  __m256i s_even = _mm256_srai_epi16(_mm256_slli_epi16(s, 8), 8), s_odd = _mm256_srai_epi16(s, 8);
+  return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(u_even, s_even), _mm256_madd_epi16(u_odd, s_odd)));
+}
+
+// The VNNI tile, once per encoding of vpdpbusd (qgemm_vnni_tile.h is a template).
+#define QTILE_NAME qtile_vnni_avx512
+#define QTILE_TARGET "avx2,avx512f,avx512bw,avx512vl,avx512vnni"
+#define QTILE_DPBUSD(acc, u, s) _mm256_dpbusd_epi32(acc, u, s)
+#include "qgemm_vnni_tile.h"
+#define QTILE_NAME qtile_vnni_avx
+#define QTILE_TARGET "avx2,avxvnni"
+#define QTILE_DPBUSD(acc, u, s) _mm256_dpbusd_avx_epi32(acc, u, s)
+#include "qgemm_vnni_tile.h"
+#define QTILE_NAME qtile_vnni_emulated
+#define QTILE_TARGET "avx2"
+#define QTILE_DPBUSD(acc, u, s) dpbusd_emulated(acc, u, s)
+#include "qgemm_vnni_tile.h"
 #endif
 
 typedef struct {
   int m, n, k;
-  const int16_t *q;
+  int format;        // of packed_w, and so of q
+  const void *q;     // quantized rows: int16 q − zp (pairs) or uint8 q + 128 (quads)
   const float *row_scales;
-  const int8_t *packed_w;
+  const int32_t *zero_points;
+  const int8_t *packed_w;   // past the header
   const float *weight_scales;
   const glean_epilogue *epilogue;
   float *y;
   ptrdiff_t ldy;
   int column_chunks;
-  int avx2;
+  int avx2, vnni;
 } qgemm_job;
+
+/// One tile of int32 dots in the quads layout, with the best vpdpbusd the thread may use; 1 when the tile
+/// wrote y itself (see qtile_avx2).
+static int qtile_quads(const qgemm_job *job, int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR],
+                       int32_t tile[QMR][QNR], int rows, int width, ptrdiff_t i, ptrdiff_t j) {
+#if defined(__x86_64__)
+  float *y = job->y + i * job->ldy + j;
+  const float *row_scales = job->row_scales + i;
+  switch (job->vnni) {
+  case GLEAN_VNNI_AVX512:
+    return qtile_vnni_avx512(quads, a, panel, zp, tile, rows, width, row_scales, job->weight_scales, job->epilogue, i, j, y, job->ldy);
+  case GLEAN_VNNI_AVX:
+    return qtile_vnni_avx(quads, a, panel, zp, tile, rows, width, row_scales, job->weight_scales, job->epilogue, i, j, y, job->ldy);
+  case GLEAN_VNNI_EMULATED:
+    return qtile_vnni_emulated(quads, a, panel, zp, tile, rows, width, row_scales, job->weight_scales, job->epilogue, i, j, y, job->ldy);
+  default:
+    break;
+  }
+#else
+  (void)job; (void)rows; (void)width; (void)i; (void)j;
+#endif
+  qtile_portable_quads(quads, a, panel, zp, tile);
+  return 0;
+}
 
 /// Rows i_begin ..< i_end and panels panel_begin ..< panel_end of the product, on the calling thread.
 static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_begin, int panel_end) {
-  int stride = glean_qgemm_row_stride(job->k), pairs = stride / 2;
+  int quads_layout = job->format == QFORMAT_QUADS;
+  int stride = quads_layout ? quads_row_stride(job->k) : pairs_row_stride(job->k);
+  size_t panel_bytes = quads_layout ? quads_panel_bytes(job->k) : pairs_panel_bytes(job->k);
   int32_t tile[QMR][QNR];
   for (int panel = panel_begin; panel < panel_end; panel++) {
-    const int8_t *pw = job->packed_w + (size_t)panel * stride * QNR;
+    const int8_t *pw = job->packed_w + (size_t)panel * panel_bytes;
     int j0 = panel * QNR, width = job->n - j0 < QNR ? job->n - j0 : QNR;
     for (int i = i_begin; i < i_end; i += QMR) {
       int rows = i_end - i < QMR ? i_end - i : QMR;
-      const int16_t *a[QMR];
-      for (int r = 0; r < QMR; r++) a[r] = job->q + (size_t)(i + (r < rows ? r : 0)) * stride;
+      // A partial tile repeats its first row in the missing ones (computed, never stored).
+      if (quads_layout) {
+        const uint8_t *a[QMR];
+        int32_t zp[QMR];
+        for (int r = 0; r < QMR; r++) {
+          int row = i + (r < rows ? r : 0);
+          a[r] = (const uint8_t *)job->q + (size_t)row * stride;
+          zp[r] = job->zero_points[row];
+        }
+        if (qtile_quads(job, stride / 4, a, pw, zp, tile, rows, width, i, j0)) continue;
+      } else {
+        const int16_t *a[QMR];
+        for (int r = 0; r < QMR; r++) a[r] = (const int16_t *)job->q + (size_t)(i + (r < rows ? r : 0)) * stride;
 #if defined(__x86_64__)
-      if (job->avx2) {
-        if (qtile_avx2(pairs, a, pw, tile, rows, width, job->row_scales + i, job->weight_scales, job->epilogue, i, j0,
-                       job->y + (ptrdiff_t)i * job->ldy + j0, job->ldy)) continue;
-      } else
+        if (job->avx2) {
+          if (qtile_avx2(stride / 2, a, pw, tile, rows, width, job->row_scales + i, job->weight_scales, job->epilogue, i, j0,
+                         job->y + (ptrdiff_t)i * job->ldy + j0, job->ldy)) continue;
+        } else
 #endif
-        qtile_portable(pairs, a, pw, tile);
+          qtile_portable(stride / 2, a, pw, tile);
+      }
       const glean_epilogue *e = job->epilogue;
       for (int r = 0; r < rows; r++) {
         float *out = job->y + (ptrdiff_t)(i + r) * job->ldy + j0;
@@ -177,28 +327,11 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
   }
 }
 
-static void qgemm_task(void *context, int task) {
-  const qgemm_job *job = context;
-  int i_begin, i_end, panel_begin, panel_end;
-  glean_gemm_task_block(task, job->column_chunks, job->m, QROW_BLOCK, job->n, QNR, QPANELS_PER_TASK, &i_begin, &i_end, &panel_begin, &panel_end);
-  qgemm_block(job, i_begin, i_end, panel_begin, panel_end);
-}
-
-void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
-                 const int8_t *packed_w, const float *weight_scales, const glean_epilogue *epilogue, float *y, ptrdiff_t ldy) {
-  if (m <= 0 || n <= 0) return;
-  int panels = (n + QNR - 1) / QNR;
-  qgemm_job job = {m, n, k, q, row_scales, packed_w, weight_scales, epilogue, y, ldy,
-                   (panels + QPANELS_PER_TASK - 1) / QPANELS_PER_TASK, glean_has_avx2_fma()};
-  int row_blocks = (m + QROW_BLOCK - 1) / QROW_BLOCK;
-  glean_pool_run(pool, qgemm_task, &job, row_blocks * job.column_chunks);
-}
-
 typedef struct {
   qgemm_job gemm;
   const float *x;
   int asymmetric, row_block;
-  int16_t *q;
+  void *q;
   float *row_scales;
   int32_t *zero_points;
 } hybrid_job;
@@ -207,22 +340,28 @@ typedef struct {
 static void hybrid_task(void *context, int task) {
   const hybrid_job *job = context;
   int m = job->gemm.m, i_begin = task * job->row_block, i_end = i_begin + job->row_block < m ? i_begin + job->row_block : m;
-  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->gemm.avx2, job->q, job->row_scales, job->zero_points,
-                           i_begin, i_end);
+  int quads = job->gemm.format == QFORMAT_QUADS;
+  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->gemm.avx2, quads ? NULL : job->q, quads ? job->q : NULL,
+                           job->row_scales, job->zero_points, i_begin, i_end);
   qgemm_block(&job->gemm, i_begin, i_end, 0, (job->gemm.n + QNR - 1) / QNR);
 }
 
-void glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, int16_t *q,
-                                  float *row_scales, int32_t *zero_points, const int8_t *packed_w, const float *weight_scales,
-                                  const glean_epilogue *epilogue, float *y, ptrdiff_t ldy) {
-  if (m <= 0 || n <= 0) return;
+int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, void *q,
+                                 float *row_scales, int32_t *zero_points, const int8_t *packed_w, const float *weight_scales,
+                                 const glean_epilogue *epilogue, float *y, ptrdiff_t ldy) {
+  qgemm_header header;
+  memcpy(&header, packed_w, sizeof header);
+  if ((header.format != QFORMAT_PAIRS && header.format != QFORMAT_QUADS) || header.k != k || header.n != n) return -1;
+  if (m <= 0 || n <= 0) return 0;
   // Blocks of whole tiles, at least two per thread where the rows allow, at most QROW_BLOCK rows.
   int threads = glean_pool_threads(pool), per_block = (m + 2 * threads - 1) / (2 * threads);
   int row_block = (per_block + QMR - 1) / QMR * QMR;
   if (row_block > QROW_BLOCK) row_block = QROW_BLOCK;
   hybrid_job job = {
-    .gemm = {m, n, k, q, row_scales, packed_w, weight_scales, epilogue, y, ldy, 1, glean_has_avx2_fma()},
+    .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy, 1,
+             glean_has_avx2_fma(), glean_vnni()},
     .x = x, .asymmetric = asymmetric, .row_block = row_block, .q = q, .row_scales = row_scales, .zero_points = zero_points,
   };
   glean_pool_run(pool, hybrid_task, &job, (m + row_block - 1) / row_block);
+  return 0;
 }

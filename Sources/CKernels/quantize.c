@@ -1,9 +1,10 @@
 // Per-row input quantization of hybrid kernels, bit for bit as Glean's reference
 // (Sources/TFLiteKernels/Support/HybridQuantization.swift, itself LiteRT's tensor_utils):
 // min/max ignoring NaN, float scale, rounding half away from zero, NaN → 0, clamping.
-// Results are stored widened to int16 for the GEMM, with the row's zero point already subtracted
-// (q − zp, in [−255, 255]): dot(q − zp, w) equals LiteRT's dot(q, w) − zp · Σw exactly in int32
-// (both wrap modulo 2³²), so the GEMM needs no column sums.
+// Results are stored in the form the hybrid GEMM's weights are packed for (see qgemm.c):
+// - int16 with the row's zero point already subtracted (q − zp, in [−255, 255]): dot(q − zp, w) equals
+//   LiteRT's dot(q, w) − zp · Σw exactly in int32 (both wrap modulo 2³²), so that GEMM needs no column sums;
+// - uint8 q + 128 (in [0, 255]), the unsigned operand of vpdpbusd; that GEMM subtracts (zp + 128) · Σw.
 #include "glean_kernels.h"
 #include "internal.h"
 #include <math.h>
@@ -55,9 +56,11 @@ static inline __m256 round_away_avx2(__m256 v) {
 }
 
 /// Scales, rounds, zeroes NaN, clamps to [−bound, bound]; then adds zp, clamps to [lo, hi] in integers and
-/// subtracts zp again (the stored value is q − zp); the vector loop does the same with one clamp.
+/// subtracts zp again, storing q − zp to q16 or q − zp + offset (offset = zp + 128: q + 128) to q8; the
+/// vector loop does the same with one clamp.
 __attribute__((target("avx2")))
-static void quantize_row_avx2(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi, int16_t *q) {
+static void quantize_row_avx2(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
+                              int16_t *q16, uint8_t *q8) {
   // clamp(round + zp, lo, hi) − zp is clamp(round, lo − zp, hi − zp): one float clamp to the tighter of
   // [−bound, bound] and [lo − zp, hi − zp] (all small integers, exact in float).
   float low = (float)(lo - zp) > -bound ? (float)(lo - zp) : -bound;
@@ -68,47 +71,52 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
     __m256 r = round_away_avx2(_mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
     r = _mm256_and_ps(r, _mm256_cmp_ps(r, r, _CMP_ORD_Q));   // NaN → 0, inside [low, high]
     __m256i v = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(r, vmin), vmax));
-    __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    _mm_storeu_si128((__m128i *)(q + i), packed);
+    __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));   // q − zp, exact
+    if (q16) {
+      _mm_storeu_si128((__m128i *)(q16 + i), packed);
+    } else {
+      __m128i u = _mm_add_epi16(packed, _mm_set1_epi16((int16_t)(zp + 128)));   // in [0, 255]
+      _mm_storel_epi64((__m128i *)(q8 + i), _mm_packus_epi16(u, u));
+    }
   }
   for (; i < k; i++) {
     float r = roundf(x[i] * inverse);
     if (isnan(r)) r = 0;
     r = r < -bound ? -bound : (r > bound ? bound : r);
     int32_t v = (int32_t)r + zp;
-    q[i] = (int16_t)((v < lo ? lo : (v > hi ? hi : v)) - zp);
+    v = v < lo ? lo : (v > hi ? hi : v);
+    if (q16) q16[i] = (int16_t)(v - zp); else q8[i] = (uint8_t)(v + 128);
   }
 }
 #endif
 
-static void quantize_row_portable(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi, int16_t *q) {
+static void quantize_row_portable(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
+                                  int16_t *q16, uint8_t *q8) {
   for (int i = 0; i < k; i++) {
     float r = roundf(x[i] * inverse);
     if (isnan(r)) r = 0;
     r = r < -bound ? -bound : (r > bound ? bound : r);
     int32_t v = (int32_t)r + zp;
-    q[i] = (int16_t)((v < lo ? lo : (v > hi ? hi : v)) - zp);
+    v = v < lo ? lo : (v > hi ? hi : v);
+    if (q16) q16[i] = (int16_t)(v - zp); else q8[i] = (uint8_t)(v + 128);
   }
 }
 
-typedef struct {
-  const float *x;
-  int m, k, asymmetric, avx2;
-  int16_t *q;
-  float *scales;
-  int32_t *zero_points;
-} quantize_job;
+/// A row of zeros in either form.
+static void zero_row(int k, int16_t *q16, uint8_t *q8) {
+  if (q16) memset(q16, 0, (size_t)k * sizeof(int16_t)); else memset(q8, 128, (size_t)k);
+}
 
-#define QUANTIZE_ROWS_PER_TASK 32
-
-void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q, float *scales, int32_t *zero_points,
-                              int begin, int end) {
-  int stride = glean_qgemm_row_stride(k);
-  (void)avx2;
+void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q16, uint8_t *q8, float *scales,
+                              int32_t *zero_points, int begin, int end) {
+  int stride16 = (k + 1) & ~1, stride8 = (k + 3) & ~3;
+  (void)avx2;   // unused where there is no AVX2 path
   for (int row = begin; row < end; row++) {
     const float *xr = x + (size_t)row * k;
-    int16_t *qr = q + (size_t)row * stride;
-    if (stride > k) qr[k] = 0;
+    int16_t *qr16 = q16 ? q16 + (size_t)row * stride16 : NULL;
+    uint8_t *qr8 = q16 ? NULL : q8 + (size_t)row * stride8;
+    if (qr16) { for (int p = k; p < stride16; p++) qr16[p] = 0; }
+    else { for (int p = k; p < stride8; p++) qr8[p] = 128; }
     float low, high, start = asymmetric ? 0.0f : (k > 0 ? xr[0] : 0.0f);
 #if defined(__x86_64__)
     if (avx2) row_range_avx2(xr, k, start, &low, &high); else
@@ -118,10 +126,10 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, i
     int32_t zp = 0, lo, hi;
     if (!asymmetric) {
       float range = fabsf(low) > fabsf(high) ? fabsf(low) : fabsf(high);
+      zero_points[row] = 0;
       if (range == 0) {
-        memset(qr, 0, (size_t)k * sizeof(int16_t));
+        zero_row(k, qr16, qr8);
         scales[row] = 1;
-        if (zero_points) zero_points[row] = 0;
         continue;
       }
       inverse = 127.0f / range;
@@ -129,7 +137,7 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, i
       scales[row] = range / 127.0f;
     } else {
       if (low == high) {
-        memset(qr, 0, (size_t)k * sizeof(int16_t));
+        zero_row(k, qr16, qr8);
         scales[row] = 1;
         zero_points[row] = 0;
         continue;
@@ -148,19 +156,8 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, i
       zero_points[row] = zp;
     }
 #if defined(__x86_64__)
-    if (avx2) { quantize_row_avx2(xr, k, inverse, bound, zp, lo, hi, qr); continue; }
+    if (avx2) { quantize_row_avx2(xr, k, inverse, bound, zp, lo, hi, qr16, qr8); continue; }
 #endif
-    quantize_row_portable(xr, k, inverse, bound, zp, lo, hi, qr);
+    quantize_row_portable(xr, k, inverse, bound, zp, lo, hi, qr16, qr8);
   }
-}
-
-static void quantize_task(void *context, int task) {
-  const quantize_job *job = context;
-  int begin = task * QUANTIZE_ROWS_PER_TASK, end = begin + QUANTIZE_ROWS_PER_TASK < job->m ? begin + QUANTIZE_ROWS_PER_TASK : job->m;
-  glean_quantize_row_range(job->x, job->k, job->asymmetric, job->avx2, job->q, job->scales, job->zero_points, begin, end);
-}
-
-void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points) {
-  quantize_job job = {x, m, k, asymmetric, glean_has_avx2_fma(), q, scales, zero_points};
-  glean_pool_run(pool, quantize_task, &job, (m + QUANTIZE_ROWS_PER_TASK - 1) / QUANTIZE_ROWS_PER_TASK);
 }

@@ -1,7 +1,8 @@
 // Float GEMM over a packed B: panels of NR = 16 columns, each stored k-major (16 floats per depth
-// step), zero-padded past n. The micro-kernel computes a 6 × 16 tile of C, summing over p in
-// order 0 ..< k (AVX2: one FMA per step; portable: multiply then add), then applies the epilogue
-// (bias, activation clamp, residual, scale, shift; see glean_epilogue) before storing.
+// step), zero-padded past n. The micro-kernel computes a 6 × 16 tile of C (AVX2, portable) or a
+// 12 × 16 tile (AVX-512F: one ZMM per row; sgemm_wide_tile.h), summing over p in order 0 ..< k
+// (AVX2, AVX-512F: one FMA per step, so the two agree bit for bit; portable: multiply then add), then
+// applies the epilogue (bias, activation clamp, residual, scale, shift; see glean_epilogue) before storing.
 // Work is split into (row block × column chunk) tasks; each C element belongs to one task.
 #include "glean_kernels.h"
 #include "internal.h"
@@ -15,7 +16,8 @@
 
 #define NR GLEAN_SGEMM_NR
 #define MR 6
-#define ROW_BLOCK 96        // rows of A per task (a multiple of MR)
+#define WIDE_MR 12
+#define ROW_BLOCK 96        // rows of A per task (a multiple of MR and WIDE_MR)
 #define PANELS_PER_TASK 4   // 64 columns per task
 
 size_t glean_sgemm_packed_size(int k, int n) {
@@ -140,6 +142,19 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
   _mm256_storeu_ps(tile[5], c50); _mm256_storeu_ps(tile[5] + 8, c51);
   return 0;
 }
+
+#if defined(__clang__)   // the wide tile is written with clang's vector extensions
+#define HAVE_WIDE_TILE 1
+typedef float glean_v16f __attribute__((ext_vector_type(16)));
+typedef float glean_v8f __attribute__((ext_vector_type(8)));
+
+#define WIDE_TILE_NAME tile_wide_avx512
+#define WIDE_TILE_TARGET "avx2,fma,avx512f"
+#include "sgemm_wide_tile.h"
+#define WIDE_TILE_NAME tile_wide_on_avx2
+#define WIDE_TILE_TARGET "avx2,fma"
+#include "sgemm_wide_tile.h"
+#endif
 #endif
 
 typedef struct {
@@ -151,25 +166,39 @@ typedef struct {
   float *c;
   ptrdiff_t ldc;
   int column_chunks;
-  int avx2;
+  int isa;   // glean_sgemm_isa()
 } sgemm_job;
 
 static void sgemm_task(void *context, int task) {
   const sgemm_job *job = context;
   int i_begin, i_end, panel_begin, panel_end;
   glean_gemm_task_block(task, job->column_chunks, job->m, ROW_BLOCK, job->n, NR, PANELS_PER_TASK, &i_begin, &i_end, &panel_begin, &panel_end);
-  float tile[MR][NR];
+#if defined(HAVE_WIDE_TILE)
+  int wide = job->isa == GLEAN_SGEMM_AVX512 || job->isa == GLEAN_SGEMM_WIDE_ON_AVX2;
+#else
+  int wide = 0;
+#endif
+  int mr = wide ? WIDE_MR : MR;
+  float tile[WIDE_MR][NR];
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const float *pb = job->packed_b + (size_t)panel * job->k * NR;
     int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
-    for (int i = i_begin; i < i_end; i += MR) {
-      int rows = i_end - i < MR ? i_end - i : MR;
-      const float *a[MR];
-      for (int r = 0; r < MR; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
+    for (int i = i_begin; i < i_end; i += mr) {
+      int rows = i_end - i < mr ? i_end - i : mr;
+      // A partial tile repeats its first row in the missing ones (computed, never stored).
+      const float *a[WIDE_MR];
+      for (int r = 0; r < mr; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
 #if defined(__x86_64__)
-      if (job->avx2) {
-        if (tile_avx2(job->k, a, job->stride_k, pb, tile, job->c + (ptrdiff_t)i * job->ldc + j0, job->ldc,
-                      job->epilogue, i, j0, rows, width)) continue;
+      float *c = job->c + (ptrdiff_t)i * job->ldc + j0;
+#if defined(HAVE_WIDE_TILE)
+      if (job->isa == GLEAN_SGEMM_AVX512) {
+        if (tile_wide_avx512(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, width)) continue;
+      } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
+        if (tile_wide_on_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, width)) continue;
+      } else
+#endif
+      if (job->isa != GLEAN_SGEMM_PORTABLE) {
+        if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, width)) continue;
       } else
 #endif
         tile_portable(job->k, a, job->stride_k, pb, tile);
@@ -185,22 +214,22 @@ static void sgemm_task(void *context, int task) {
   }
 }
 
-static void sgemm_run(glean_pool *pool, int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+static void sgemm_run(glean_pool *pool, int isa, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                       const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
   int panels = (n + NR - 1) / NR;
   sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc,
-                   (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK, avx2};
+                   (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK, isa};
   int row_blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
   glean_pool_run(pool, sgemm_task, &job, row_blocks * job.column_chunks);
 }
 
 void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                  const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
-  sgemm_run(pool, glean_has_avx2_fma(), m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc);
+  sgemm_run(pool, glean_sgemm_isa(), m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc);
 }
 
-void glean_sgemm_serial(int avx2, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+void glean_sgemm_serial(int isa, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                         const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
-  sgemm_run(NULL, avx2, m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc);
+  sgemm_run(NULL, isa, m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc);
 }

@@ -21,8 +21,9 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// Optimised kernels against the reference kernels, over many shapes (odd sizes, tails of the
-/// 6 × 16 and 4 × 16 tiles, sizes past one 96-row block or 64-column task), on the AVX2 path
-/// where the machine has it and on the portable path, with 1 to 3 threads.
+/// 6 × 16, 12 × 16 and 4 × 16 tiles, sizes past one 96-row block or 64-column task), on the AVX2 path
+/// where the machine has it (AVX-512 and VNNI where it has those, or their tiles emulated on AVX2) and on
+/// the portable path, with 1 to 3 threads.
 ///
 /// Bounds: float outputs within `Tolerance.maxScaledError` 1e-5 of the reference (the same sums
 /// in the same order; only FMA rounding differs, about K·2⁻²⁴ of the largest partial sum);
@@ -38,10 +39,14 @@ struct BackendConsistencyTests {
   /// Pools of 1, 2 and 3 threads, new for each test (tests run concurrently; a pool serves one caller).
   let pools = [ThreadPool(threads: 1), ThreadPool(threads: 2), ThreadPool(threads: 3)]
 
-  /// Runs `body` on the machine's best path and on the portable path.
+  /// Runs `body` on the machine's best path, on the portable path, and (on AVX2 machines without
+  /// AVX-512 and VNNI) with the AVX-512 / VNNI tiles compiled for AVX2 (`Optimized.withEmulatedWideKernels`).
   func onEveryPath(_ body: (String) throws -> Void) rethrows {
     try body(Optimized.instructionSet)
     try Optimized.withPortableKernels { try body("portable") }
+    if Optimized.canEmulateWideKernels {
+      try Optimized.withEmulatedWideKernels { try body(Optimized.instructionSet) }
+    }
   }
 
   @Test("float FULLY_CONNECTED: bias or none, keep_num_dims, RELU; every shape and thread count")

@@ -1,8 +1,8 @@
 // Glean's optimised compute kernels in C: packed GEMM (float, and int8 × int8 → int32 for
 // hybrid models), input quantization, and a small thread pool.
 //
-// Every entry point runs on any x86-64 or arm64 CPU: x86-64 builds hold AVX2+FMA variants
-// (compiled with function-level target attributes) chosen at run time by CPUID, beside a
+// Every entry point runs on any x86-64 or arm64 CPU: x86-64 builds hold AVX2+FMA, AVX-512F and
+// VNNI variants (compiled with function-level target attributes) chosen at run time by CPUID, beside a
 // portable C path. Results never depend on the number of threads: each output element is
 // computed by one thread with a fixed summation order.
 #ifndef GLEAN_KERNELS_H
@@ -17,11 +17,18 @@ extern "C" {
 
 // MARK: CPU features
 
-/// The instruction set the kernels use on this machine: "avx2+fma" or "portable".
+/// The instruction sets the kernels use on the calling thread: "portable", "avx2+fma", "avx2+fma+avxvnni",
+/// "avx512f", "avx512f+avxvnni" or "avx512f+avx512vnni" (see glean_kernels_emulate_wide for one more).
 const char *glean_kernels_isa(void);
 /// Forces the portable path on the calling thread (kernels it starts use it, whatever pool
 /// threads run them), for tests comparing paths; 0 restores run-time detection.
 void glean_kernels_force_portable(int force);
+/// On an AVX2 machine without AVX-512F or VNNI, makes kernels started from the calling thread run the
+/// wide float GEMM tile (written for AVX-512) and the VNNI hybrid tile compiled for AVX2, vpdpbusd
+/// emulated exactly, and pack hybrid weights for them: tests check those kernels' logic here, so that
+/// only the compiler's encoding of the same code is new on the machines that run them for real. 0 restores
+/// run-time detection; no effect on other machines.
+void glean_kernels_emulate_wide(int emulate);
 
 // MARK: Thread pool
 
@@ -83,30 +90,26 @@ void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_
 
 // MARK: Hybrid int8 GEMM
 
-/// Bytes needed to pack k × n int8 weights.
+/// Bytes needed to pack k × n int8 weights (either layout, header included).
 size_t glean_qgemm_packed_size(int k, int n);
-/// Packs int8 weights W (n × k, row-major: element (j, p) at w[j * k + p]) into panels of 16
-/// columns of k-pairs (zero-padded), the layout glean_qgemm reads.
+/// Packs int8 weights W (n × k, row-major: element (j, p) at w[j * k + p]) for glean_hybrid_fully_connected,
+/// in the layout the calling thread's CPU multiplies fastest: k-pairs for vpmaddwd (AVX2, portable) or
+/// k-quads with column sums for vpdpbusd (VNNI); a header records which, and k and n.
 void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed);
-/// Elements (int16) per quantized row for depth k (k rounded up to even).
-int glean_qgemm_row_stride(int k);
-/// Quantizes each row of x (m × k floats) to int8 as LiteRT does (symmetric: scale max|x|/127;
-/// asymmetric: per-row zero point zp), stored as q − zp widened to int16 in q (rows of
-/// glean_qgemm_row_stride(k)); the zero points are also returned in zero_points (may be NULL when symmetric).
-void glean_quantize_rows(glean_pool *pool, const float *x, int m, int k, int asymmetric, int16_t *q, float *scales, int32_t *zero_points);
-/// y[i, j] = epilogue(float(dot(q_i − zp_i, w_j)) · (scale_i · wscale_j)), the bias added as bias[j] + ·,
-/// with exact int32 dots and the rows as glean_quantize_rows leaves them (zero point subtracted), so this
-/// equals LiteRT's dot(q_i, w_j) − zp_i · Σ_p w_j[p] bit for bit. `epilogue` may be NULL.
-void glean_qgemm(glean_pool *pool, int m, int n, int k, const int16_t *q, const float *row_scales,
-                 const int8_t *packed_w, const float *weight_scales, const glean_epilogue *epilogue, float *y, ptrdiff_t ldy);
+/// Bytes of scratch for m quantized rows of depth k (either layout).
+size_t glean_qgemm_quantized_bytes(int m, int k);
 
-/// A hybrid FULLY_CONNECTED in one pass over the pool: each task quantizes a block of rows of x (m × k
-/// floats) as glean_quantize_rows does, into q, row_scales and zero_points (scratch of glean_quantize_rows's
-/// sizes), then multiplies them by every column as glean_qgemm does. Equal bit for bit to those two calls;
-/// one synchronisation instead of two, and each block's rows are used while still in cache.
-void glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, int16_t *q,
-                                  float *row_scales, int32_t *zero_points, const int8_t *packed_w, const float *weight_scales,
-                                  const glean_epilogue *epilogue, float *y, ptrdiff_t ldy);
+/// A hybrid FULLY_CONNECTED: y[i, j] = epilogue(float(dot(q_i − zp_i, w_j)) · (scale_i · wscale_j)), the
+/// bias added as bias[j] + ·, where row i of x (m × k floats) is quantized to int8 as LiteRT does
+/// (symmetric: scale max|x|/127, zp 0; asymmetric: per-row zero point zp), with exact int32 dots: equal to
+/// LiteRT's dot(q_i, w_j) − zp_i · Σ_p w_j[p] bit for bit, whatever the layout or instruction set.
+/// `q` (glean_qgemm_quantized_bytes(m, k)), `row_scales` and `zero_points` (m each) are scratch, left
+/// holding the quantized rows, scales and zero points. Each pool task quantizes a block of rows and
+/// multiplies it by every column while it is in cache. `epilogue` may be NULL. Returns 0, or −1 (and
+/// writes nothing) when packed_w was not packed by glean_qgemm_pack for this k and n.
+int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, void *q,
+                                 float *row_scales, int32_t *zero_points, const int8_t *packed_w, const float *weight_scales,
+                                 const glean_epilogue *epilogue, float *y, ptrdiff_t ldy);
 
 // MARK: Element-wise float arithmetic
 

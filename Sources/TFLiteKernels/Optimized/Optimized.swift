@@ -1,18 +1,37 @@
 import CKernels
 
-/// Glean's optimised kernels: packed, cache-blocked GEMM micro-kernels in C (AVX2+FMA chosen at
-/// run time by CPUID, portable C elsewhere), spread over a `ThreadPool`.
+/// Glean's optimised kernels: packed, cache-blocked GEMM micro-kernels in C (AVX2+FMA, AVX-512F,
+/// AVX-VNNI or AVX512-VNNI chosen at run time by CPUID, portable C elsewhere), spread over a `ThreadPool`.
 ///
 /// Float results differ from `Reference` only by summation rounding (FMA, same order for every
-/// thread count); hybrid (int8) results are bit-identical to the reference.
+/// thread count and for AVX2 and AVX-512); hybrid (int8) results are bit-identical to the reference
+/// on every instruction set.
 ///
 /// ```swift
 /// let fullyConnected = BuiltinKernels.optimized[.fullyConnected]!.kernel
-/// print(Optimized.instructionSet)   // "avx2+fma" or "portable"
+/// print(Optimized.instructionSet)   // "avx2+fma", "avx512f+avx512vnni", "portable", …
 /// ```
 public enum Optimized {
-  /// The instruction set the C kernels use on this machine: "avx2+fma" or "portable".
+  /// The instruction sets the C kernels use on the calling thread: "portable", "avx2+fma",
+  /// "avx2+fma+avxvnni", "avx512f", "avx512f+avxvnni" or "avx512f+avx512vnni".
   public static var instructionSet: String { String(cString: glean_kernels_isa()) }
+
+  /// Whether `withEmulatedWideKernels` changes anything on this machine: it has AVX2 but not both
+  /// AVX-512F and VNNI.
+  public static var canEmulateWideKernels: Bool {
+    withEmulatedWideKernels { instructionSet } != instructionSet
+  }
+
+  /// Runs `body` with the kernels written for AVX-512F and VNNI running on AVX2 on the calling thread:
+  /// the 12 × 16 float GEMM tile compiled for AVX2, and the VNNI hybrid tile with `vpdpbusd` emulated
+  /// exactly (hybrid weights packed in that tile's layout). Both give the AVX2 kernels' results bit for bit,
+  /// so tests on a machine without AVX-512 check everything about those kernels but the compiler's
+  /// encoding of the same source. No effect on machines that have the real instructions.
+  public static func withEmulatedWideKernels<R>(_ body: () throws -> R) rethrows -> R {
+    glean_kernels_emulate_wide(1)
+    defer { glean_kernels_emulate_wide(0) }
+    return try body()
+  }
 
   /// Runs `body` with the portable C path forced on the calling thread (kernels invoked from it
   /// use portable code even on AVX2 machines), to test both paths on one machine.

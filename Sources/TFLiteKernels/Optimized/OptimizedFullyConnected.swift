@@ -133,20 +133,19 @@ extension Optimized {
       }
       let packed = node.derivedConstants?.value(tensor: weights.index, kind: "qgemm-packed", make: pack) ?? pack()
       let asymmetric = options.asymmetricQuantizeInputs
-      let stride = Int(glean_qgemm_row_stride(kInt32))
-      let quantized = node.requestScratch(bytes: m * stride * 2)
+      let quantized = node.requestScratch(bytes: glean_qgemm_quantized_bytes(mInt32, kInt32))
       let rowScales = node.requestScratch(bytes: m * 4)
       let zeroPoints = node.requestScratch(bytes: m * 4)
       return PreparedOp { io in
         let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
-        let q = io.scratch[quantized].baseAddress!.assumingMemoryBound(to: Int16.self)
+        let q = io.scratch[quantized].baseAddress!
         let scales = io.scratch[rowScales].baseAddress!.assumingMemoryBound(to: Float.self)
         let zps = io.scratch[zeroPoints].baseAddress!.assumingMemoryBound(to: Int32.self)
-        // Each block of rows is quantized and multiplied in one task; the quantized rows hold q − zero point,
-        // so the GEMM needs no column sums (see glean_qgemm).
+        // Each block of rows is quantized and multiplied in one task, in the layout the weights were packed in
+        // (see glean_hybrid_fully_connected). It cannot fail: `packed` was packed just above for this k and n.
         var e = describe(io)
-        glean_hybrid_fully_connected(pool, mInt32, nInt32, kInt32, x, asymmetric ? 1 : 0, q, scales, zps,
-                                     packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
+        _ = glean_hybrid_fully_connected(pool, mInt32, nInt32, kInt32, x, asymmetric ? 1 : 0, q, scales, zps,
+                                         packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
         if activationAfter { activation.apply(to: io.outputs[0].floats) }
       }
     }
