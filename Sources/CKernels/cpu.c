@@ -61,9 +61,13 @@ static int features(void) {
 int glean_has_avx2_fma(void) { return (features() & FEATURE_AVX2_FMA) && !force_portable; }
 
 int glean_sgemm_isa(void) {
+#if defined(__aarch64__)
+  return force_portable ? GLEAN_SGEMM_PORTABLE : GLEAN_SGEMM_NEON;   // NEON is part of every arm64 CPU
+#else
   if (!glean_has_avx2_fma()) return GLEAN_SGEMM_PORTABLE;
   if (features() & FEATURE_AVX512F) return GLEAN_SGEMM_AVX512;
   return emulate_wide ? GLEAN_SGEMM_WIDE_ON_AVX2 : GLEAN_SGEMM_AVX2;
+#endif
 }
 
 int glean_vnni(void) {
@@ -74,6 +78,9 @@ int glean_vnni(void) {
 }
 
 const char *glean_kernels_isa(void) {
+#if defined(__aarch64__)
+  if (!force_portable) return "neon";
+#endif
   if (!glean_has_avx2_fma()) return "portable";
   int f = features();
   if (f & FEATURE_AVX512_VNNI) return "avx512f+avx512vnni";

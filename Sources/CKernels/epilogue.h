@@ -8,6 +8,8 @@
 #include <math.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 // Every step is its own rounding: never contract a multiply and an add into an FMA.
@@ -61,6 +63,29 @@ __attribute__((target("avx2"))) static inline void glean_epilogue_store_avx2(con
     if (e->shift) v = _mm256_add_ps(v, e->shift_per_column ? _mm256_loadu_ps(e->shift + j) : _mm256_set1_ps(e->shift[0]));
   }
   _mm256_storeu_ps(out, v);
+}
+#endif
+#if defined(__aarch64__)
+/// glean_epilogue_store for columns j ..< j + 4 of row i, with NEON (callers pass a local copy, as for AVX2).
+static inline void glean_epilogue_store_neon(const glean_epilogue *e, float32x4_t v, ptrdiff_t i, ptrdiff_t j, float *out) {
+  if (e) {
+    if (e->clamp) {
+      float32x4_t lo = vdupq_n_f32(e->clamp_lo);
+      v = vbslq_f32(vcgeq_f32(lo, v), lo, v);   // false for NaN: NaN stays
+      if (e->clamp_hi != INFINITY) {
+        float32x4_t hi = vdupq_n_f32(e->clamp_hi);
+        v = vbslq_f32(vcltq_f32(hi, v), hi, v);
+      }
+    }
+    if (e->residual) v = vaddq_f32(v, vld1q_f32(e->residual + i * e->residual_ld + j));
+    if (e->second) {
+      vst1q_f32(out, v);
+      out = e->second + i * e->second_ld + j;
+    }
+    if (e->scale) v = vmulq_f32(v, e->scale_per_column ? vld1q_f32(e->scale + j) : vdupq_n_f32(e->scale[0]));
+    if (e->shift) v = vaddq_f32(v, e->shift_per_column ? vld1q_f32(e->shift + j) : vdupq_n_f32(e->shift[0]));
+  }
+  vst1q_f32(out, v);
 }
 #endif
 #endif

@@ -8,7 +8,8 @@ int glean_has_avx2_fma(void);
 /// tile (12 × 16, one 16-float vector per row) compiled for AVX-512F, or the same wide tile compiled for
 /// AVX2 (only when a test asks for it with glean_kernels_emulate_wide: it checks the wide tile's logic on
 /// machines without AVX-512). Every value is nonzero on AVX2 machines, so `isa != 0` means "AVX2 allowed".
-enum { GLEAN_SGEMM_PORTABLE = 0, GLEAN_SGEMM_AVX2 = 1, GLEAN_SGEMM_WIDE_ON_AVX2 = 2, GLEAN_SGEMM_AVX512 = 3 };
+/// On arm64: NEON (6 × 16 tiles) or portable.
+enum { GLEAN_SGEMM_PORTABLE = 0, GLEAN_SGEMM_AVX2 = 1, GLEAN_SGEMM_WIDE_ON_AVX2 = 2, GLEAN_SGEMM_AVX512 = 3, GLEAN_SGEMM_NEON = 4 };
 int glean_sgemm_isa(void);
 /// The hybrid GEMM's int8 dot product on the calling thread: none (vpmaddwd on AVX2, or portable C), or
 /// vpdpbusd in its VEX (AVX-VNNI) or EVEX (AVX512-VNNI + VL) encoding, or vpdpbusd emulated exactly with

@@ -1,7 +1,8 @@
 // Float GEMM over a packed B: panels of NR = 16 columns, each stored k-major (16 floats per depth
 // step), zero-padded past n. The micro-kernel computes a 6 × 16 tile of C (AVX2, portable) or a
-// 12 × 16 tile (AVX-512F: one ZMM per row; sgemm_wide_tile.h), summing over p in order 0 ..< k
-// (AVX2, AVX-512F: one FMA per step, so the two agree bit for bit; portable: multiply then add), then
+// 12 × 16 tile (AVX-512F: one ZMM per row; sgemm_wide_tile.h), or a 6 × 16 tile in NEON's 24
+// accumulators (arm64), summing over p in order 0 ..< k
+// (AVX2, AVX-512F, NEON: one FMA per step, so they agree bit for bit; portable: multiply then add), then
 // applies the epilogue (bias, activation clamp, residual, scale, shift; see glean_epilogue) before storing.
 // Work is split into (row block × column chunk) tasks; each C element belongs to one task.
 #include "glean_kernels.h"
@@ -10,6 +11,8 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 #pragma clang fp contract(off)
@@ -157,6 +160,49 @@ typedef float glean_v8f __attribute__((ext_vector_type(8)));
 #endif
 #endif
 
+#if defined(__aarch64__)
+/// The NEON tile: MR (6) rows × NR (16) columns in 24 accumulators (four 4-float vectors per row), each
+/// summing fma over p = 0 ..< k in order like the AVX2 tile. Same contract as tile_avx2.
+static int tile_neon(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
+                     float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
+  float32x4_t acc[MR][4];
+  for (int r = 0; r < MR; r++) for (int q = 0; q < 4; q++) acc[r][q] = vdupq_n_f32(0.0f);
+  const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
+  const float *bp = panel;
+  for (int p = 0; p < k; p++) {
+    float32x4_t b0 = vld1q_f32(bp), b1 = vld1q_f32(bp + 4), b2 = vld1q_f32(bp + 8), b3 = vld1q_f32(bp + 12);
+    bp += NR;
+    const float x[MR] = {*a0, *a1, *a2, *a3, *a4, *a5};
+    for (int r = 0; r < MR; r++) {
+      acc[r][0] = vfmaq_n_f32(acc[r][0], b0, x[r]);
+      acc[r][1] = vfmaq_n_f32(acc[r][1], b1, x[r]);
+      acc[r][2] = vfmaq_n_f32(acc[r][2], b2, x[r]);
+      acc[r][3] = vfmaq_n_f32(acc[r][3], b3, x[r]);
+    }
+    a0 += stride_k; a1 += stride_k; a2 += stride_k; a3 += stride_k; a4 += stride_k; a5 += stride_k;
+  }
+  if (rows != MR || width != NR) {
+    for (int r = 0; r < MR; r++) for (int q = 0; q < 4; q++) vst1q_f32(tile[r] + 4 * q, acc[r][q]);
+    return 0;
+  }
+  if (epilogue && epilogue->bias) {
+    for (int q = 0; q < 4; q++) {
+      float32x4_t bias = vld1q_f32(epilogue->bias + j + 4 * q);
+      for (int r = 0; r < MR; r++) acc[r][q] = vaddq_f32(bias, acc[r][q]);
+    }
+  }
+  if (glean_epilogue_has_tail(epilogue)) {
+    const glean_epilogue local = *epilogue;
+    for (int r = 0; r < MR; r++) {
+      for (int q = 0; q < 4; q++) glean_epilogue_store_neon(&local, acc[r][q], i + r, j + 4 * q, c + r * ldc + 4 * q);
+    }
+    return 1;
+  }
+  for (int r = 0; r < MR; r++) for (int q = 0; q < 4; q++) vst1q_f32(c + r * ldc + 4 * q, acc[r][q]);
+  return 1;
+}
+#endif
+
 typedef struct {
   int m, n, k;
   const float *a;
@@ -199,6 +245,11 @@ static void sgemm_task(void *context, int task) {
 #endif
       if (job->isa != GLEAN_SGEMM_PORTABLE) {
         if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, width)) continue;
+      } else
+#elif defined(__aarch64__)
+      if (job->isa == GLEAN_SGEMM_NEON) {
+        if (tile_neon(job->k, a, job->stride_k, pb, tile, job->c + (ptrdiff_t)i * job->ldc + j0, job->ldc, job->epilogue, i, j0,
+                      rows, width)) continue;
       } else
 #endif
         tile_portable(job->k, a, job->stride_k, pb, tile);

@@ -1,0 +1,194 @@
+// Checks Glean's C GEMM kernels on the machine (or emulator) it runs on against scalar models of what each
+// path promises, bit for bit:
+//   - float GEMM, every SIMD path (AVX2, AVX-512F, NEON): C = bias + Σ_p fma in order p = 0 ..< k, then the
+//     epilogue (model: fmaf in a loop); the portable path: multiply then add in the same order;
+//   - hybrid FULLY_CONNECTED, every layout and path: LiteRT's integer dots and rescale (model: int64 dots of
+//     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again);
+// over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; on x86-64 also with
+// glean_kernels_emulate_wide (the AVX-512 and VNNI tiles compiled for AVX2). The Swift tests check the same
+// kernels against the reference kernels; this tool exists for the paths a machine cannot run natively —
+// arm64 under QEMU from an x86-64 machine:
+//
+//   S=Sources/CKernels; clang -O2 -I$S/include -I$S Tools/kernels/kernel_check.c $S/*.c -o /tmp/kernel_check -lm -lpthread
+//   /tmp/kernel_check
+//
+//   apt-get install gcc-aarch64-linux-gnu qemu-user         # cross linker, C library and emulator
+//   for f in $S/*.c Tools/kernels/kernel_check.c; do
+//     clang --target=aarch64-linux-gnu -isystem /usr/aarch64-linux-gnu/include -O2 -I$S/include -I$S -c $f -o /tmp/$(basename $f .c).a64.o
+//   done
+//   aarch64-linux-gnu-gcc /tmp/*.a64.o -o /tmp/kernel_check_a64 -lm -lpthread
+//   qemu-aarch64 -L /usr/aarch64-linux-gnu /tmp/kernel_check_a64
+//
+// Offline tool, not part of the package. Prints one line per failure and a summary; exits 1 on any failure.
+#include "glean_kernels.h"
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// Every multiply and add rounds on its own unless the model says fmaf (clang fuses a + b * c on arm64 by default).
+#pragma clang fp contract(off)
+
+static uint64_t state = 0x1234567;
+static uint32_t next(void) { state = state * 6364136223846793005ULL + 1442695040888963407ULL; return (uint32_t)(state >> 33); }
+static float uniform(void) { return (float)next() / 2147483648.0f * 2 - 1; }
+
+static int failures = 0;
+static void expect_equal(const float *actual, const float *expected, size_t count, const char *what, int m, int k, int n) {
+  for (size_t i = 0; i < count; i++) {
+    if (memcmp(&actual[i], &expected[i], sizeof(float)) != 0) {
+      printf("FAIL %s M%d K%d N%d: element %zu is %.9g, expected %.9g\n", what, m, k, n, i, actual[i], expected[i]);
+      failures++;
+      return;
+    }
+  }
+}
+
+/// The epilogue after the bias, as glean_epilogue documents it.
+static void epilogue_tail(const glean_epilogue *e, float v, int i, int j, float *out, float *second_out) {
+  if (!e) { *out = v; return; }
+  if (e->clamp) { v = e->clamp_lo >= v ? e->clamp_lo : v; v = e->clamp_hi < v ? e->clamp_hi : v; }
+  if (e->residual) v = v + e->residual[i * e->residual_ld + j];
+  if (e->second) { *out = v; out = second_out; }
+  if (e->scale) v = v * e->scale[e->scale_per_column ? j : 0];
+  if (e->shift) v = v + e->shift[e->shift_per_column ? j : 0];
+  *out = v;
+}
+
+/// C (and second) as the float GEMM computes them: fused (fmaf) or multiply-then-add sums in depth order.
+static void sgemm_model(int fused, int m, int n, int k, const float *a, ptrdiff_t sm, ptrdiff_t sk, const float *b,
+                        const glean_epilogue *e, float *c, float *second) {
+  for (int i = 0; i < m; i++) {
+    for (int j = 0; j < n; j++) {
+      float acc = 0;
+      for (int p = 0; p < k; p++) {
+        float x = a[i * sm + p * sk], w = b[p * n + j];
+        if (fused) acc = fmaf(x, w, acc); else { float product = x * w; acc = acc + product; }
+      }
+      float v = e && e->bias ? e->bias[j] + acc : acc;
+      epilogue_tail(e, v, i, j, &c[i * n + j], second ? &second[i * n + j] : NULL);
+    }
+  }
+}
+
+static void check_sgemm(glean_pool *pool, int m, int k, int n, int variant, const char *path, int fused) {
+  float *a = malloc(sizeof(float) * m * k * 2), *b = malloc(sizeof(float) * k * n), *bias = malloc(sizeof(float) * n);
+  float *residual = malloc(sizeof(float) * m * n), *scale = malloc(sizeof(float) * n), *shift = malloc(sizeof(float) * n);
+  float *c = malloc(sizeof(float) * m * n), *expected = malloc(sizeof(float) * m * n);
+  float *second = malloc(sizeof(float) * m * n), *second_expected = malloc(sizeof(float) * m * n);
+  float *packed = malloc(sizeof(float) * glean_sgemm_packed_size(k, n));
+  for (int i = 0; i < m * k * 2; i++) a[i] = uniform();
+  for (int i = 0; i < k * n; i++) b[i] = uniform();
+  for (int i = 0; i < n; i++) { bias[i] = uniform(); scale[i] = uniform(); shift[i] = uniform(); }
+  for (int i = 0; i < m * n; i++) residual[i] = uniform();
+  glean_sgemm_pack(b, n, 1, k, n, packed);
+  glean_epilogue full = {bias, 1, -0.25f, variant == 2 ? 6.0f : INFINITY, residual, n, variant == 2 ? second : NULL, n,
+                         scale, 1, shift, variant == 2 ? 0 : 1};
+  const glean_epilogue *e = variant == 0 ? NULL : &full;
+  // Plain A (stride_m k) and, for variant 1, A read transposed through strides (stride_m 1, stride_k m).
+  ptrdiff_t sm = variant == 1 ? 1 : k, sk = variant == 1 ? m : 1;
+  sgemm_model(fused, m, n, k, a, sm, sk, b, e, expected, second_expected);
+  glean_sgemm(pool, m, n, k, a, sm, sk, packed, e, c, n);
+  char what[96];
+  snprintf(what, sizeof what, "sgemm %s epilogue %d threads %d", path, variant, glean_pool_threads(pool));
+  expect_equal(c, expected, (size_t)m * n, what, m, k, n);
+  if (variant == 2) expect_equal(second, second_expected, (size_t)m * n, what, m, k, n);
+  free(a); free(b); free(bias); free(residual); free(scale); free(shift); free(c); free(expected); free(second);
+  free(second_expected); free(packed);
+}
+
+static void check_hybrid(glean_pool *pool, int m, int k, int n, int asymmetric, const char *path) {
+  float *x = malloc(sizeof(float) * m * k), *y = malloc(sizeof(float) * m * n), *expected = malloc(sizeof(float) * m * n);
+  float *scales = malloc(sizeof(float) * m), *bias = malloc(sizeof(float) * n), *wscale = malloc(sizeof(float) * n);
+  int32_t *zp = malloc(sizeof(int32_t) * m);
+  int8_t *w = malloc((size_t)n * k), *packed = malloc(glean_qgemm_packed_size(k, n));
+  void *q = malloc(glean_qgemm_quantized_bytes(m, k));
+  for (int i = 0; i < m * k; i++) x[i] = 3 * uniform();
+  if (m > 2) { for (int p = 0; p < k; p++) x[k + p] = 0; x[2 * k + k / 2] = NAN; }   // a zero row, a NaN
+  for (int i = 0; i < n * k; i++) w[i] = (int8_t)((int)(next() % 255) - 127);
+  for (int j = 0; j < n; j++) { bias[j] = uniform(); wscale[j] = 0.01f * (1 + uniform()); }
+  glean_qgemm_pack(w, n, k, packed);
+  glean_epilogue e = {bias, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0};
+  if (glean_hybrid_fully_connected(pool, m, n, k, x, asymmetric, q, scales, zp, packed, wscale, &e, y, n) != 0) {
+    printf("FAIL hybrid %s: rejected its own packed weights\n", path);
+    failures++;
+  }
+  // Model: quantize each row as LiteRT does (symmetric or asymmetric), int64 dots, LiteRT's rescale.
+  for (int i = 0; i < m; i++) {
+    const float *row = x + (size_t)i * k;
+    int32_t qrow[4096];
+    float lo = asymmetric ? 0 : row[0], hi = lo;
+    for (int p = 0; p < k; p++) { lo = row[p] < lo ? row[p] : lo; hi = row[p] > hi ? row[p] : hi; }
+    float scale = 1;
+    int32_t zero = 0;
+    if (!asymmetric) {
+      float range = fabsf(lo) > fabsf(hi) ? fabsf(lo) : fabsf(hi);
+      if (range == 0) { for (int p = 0; p < k; p++) qrow[p] = 0; }
+      else {
+        scale = range / 127.0f;
+        for (int p = 0; p < k; p++) {
+          float r = roundf(row[p] * (127.0f / range));
+          if (isnan(r)) r = 0;
+          qrow[p] = (int32_t)(r < -127 ? -127 : (r > 127 ? 127 : r));
+        }
+      }
+    } else if (lo == hi) {
+      for (int p = 0; p < k; p++) qrow[p] = 0;
+    } else {
+      scale = (hi - lo) / 255.0f;
+      double zpd_min = -128.0 - lo / (double)scale, zpd_max = 127.0 - hi / (double)scale;
+      double zpd = 128.0 + fabs(lo / (double)scale) < 127.0 + fabs(hi / (double)scale) ? zpd_min : zpd_max;
+      zero = zpd <= -128.0 ? -128 : (zpd >= 127.0 ? 127 : (int32_t)round(zpd));
+      for (int p = 0; p < k; p++) {
+        float r = roundf(row[p] * (1.0f / scale));
+        if (isnan(r)) r = 0;
+        r = r < -256 ? -256 : (r > 256 ? 256 : r);
+        int32_t v = (int32_t)r + zero;
+        qrow[p] = v < -128 ? -128 : (v > 127 ? 127 : v);
+      }
+    }
+    if (scales[i] != scale || zp[i] != zero) { printf("FAIL hybrid %s: row %d scale/zero point\n", path, i); failures++; }
+    for (int j = 0; j < n; j++) {
+      int64_t dot = 0;
+      for (int p = 0; p < k; p++) dot += (int64_t)(qrow[p] - zero) * w[(size_t)j * k + p];
+      float s = scale * wscale[j];
+      expected[i * n + j] = bias[j] + (float)(int32_t)dot * s;
+    }
+  }
+  char what[96];
+  snprintf(what, sizeof what, "hybrid %s %s threads %d", path, asymmetric ? "asymmetric" : "symmetric", glean_pool_threads(pool));
+  expect_equal(y, expected, (size_t)m * n, what, m, k, n);
+  free(x); free(y); free(expected); free(scales); free(bias); free(wscale); free(zp); free(w); free(packed); free(q);
+}
+
+static void check_all(const char *path, int fused) {
+  static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
+                                  {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512}};
+  glean_pool *pools[2] = {NULL, glean_pool_create(3)};
+  for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+    for (int t = 0; t < 2; t++) {
+      for (int variant = 0; variant < 3; variant++) check_sgemm(pools[t], shapes[s][0], shapes[s][1], shapes[s][2], variant, path, fused);
+      for (int asymmetric = 0; asymmetric < 2; asymmetric++) check_hybrid(pools[t], shapes[s][0], shapes[s][1], shapes[s][2], asymmetric, path);
+    }
+  }
+  glean_pool_destroy(pools[1]);
+}
+
+int main(void) {
+  char best[64];
+  snprintf(best, sizeof best, "%s", glean_kernels_isa());
+  int simd = strcmp(best, "portable") != 0;
+  check_all(best, simd);
+  glean_kernels_force_portable(1);
+  check_all("portable", 0);
+  glean_kernels_force_portable(0);
+  glean_kernels_emulate_wide(1);
+  char emulated[64];
+  snprintf(emulated, sizeof emulated, "%s", glean_kernels_isa());
+  if (strcmp(emulated, best) != 0) check_all(emulated, 1);
+  glean_kernels_emulate_wide(0);
+  printf("%s: %d failures (paths: %s, portable%s%s)\n", failures ? "FAIL" : "ok", failures, best,
+         strcmp(emulated, best) ? ", " : "", strcmp(emulated, best) ? emulated : "");
+  return failures != 0;
+}
