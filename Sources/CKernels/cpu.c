@@ -7,13 +7,18 @@
 #include "internal.h"
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
+#elif defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)
+#endif
 #endif
 
 // Per thread, so that a test can compare paths while others run; jobs read them on the calling thread.
 static _Thread_local int force_portable = 0;
 static _Thread_local int emulate_wide = 0;
 
-enum { FEATURE_AVX2_FMA = 1, FEATURE_AVX512F = 2, FEATURE_AVX512_VNNI = 4, FEATURE_AVX_VNNI = 8 };
+enum { FEATURE_AVX2_FMA = 1, FEATURE_AVX512F = 2, FEATURE_AVX512_VNNI = 4, FEATURE_AVX_VNNI = 8, FEATURE_DOTPROD = 16 };
 
 #if defined(__x86_64__) || defined(__i386__)
 static unsigned long long read_xcr0(void) {
@@ -53,6 +58,10 @@ static int features(void) {
   static int cached = -1;
   if (cached < 0) cached = detect_features();
   return cached;
+#elif defined(__aarch64__) && defined(__linux__)
+  return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) ? FEATURE_DOTPROD : 0;
+#elif defined(__aarch64__) && defined(__APPLE__)
+  return FEATURE_DOTPROD;   // every Apple arm64 CPU has the dot-product instructions
 #else
   return 0;
 #endif
@@ -71,6 +80,9 @@ int glean_sgemm_isa(void) {
 }
 
 int glean_vnni(void) {
+#if defined(__aarch64__)
+  return !force_portable && (features() & FEATURE_DOTPROD) ? GLEAN_VNNI_SDOT : GLEAN_VNNI_NONE;
+#endif
   if (!glean_has_avx2_fma()) return GLEAN_VNNI_NONE;
   if (features() & FEATURE_AVX512_VNNI) return GLEAN_VNNI_AVX512;
   if (features() & FEATURE_AVX_VNNI) return GLEAN_VNNI_AVX;
@@ -79,7 +91,7 @@ int glean_vnni(void) {
 
 const char *glean_kernels_isa(void) {
 #if defined(__aarch64__)
-  if (!force_portable) return "neon";
+  if (!force_portable) return features() & FEATURE_DOTPROD ? "neon+dotprod" : "neon";
 #endif
   if (!glean_has_avx2_fma()) return "portable";
   int f = features();

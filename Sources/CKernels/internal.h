@@ -13,8 +13,9 @@ enum { GLEAN_SGEMM_PORTABLE = 0, GLEAN_SGEMM_AVX2 = 1, GLEAN_SGEMM_WIDE_ON_AVX2 
 int glean_sgemm_isa(void);
 /// The hybrid GEMM's int8 dot product on the calling thread: none (vpmaddwd on AVX2, or portable C), or
 /// vpdpbusd in its VEX (AVX-VNNI) or EVEX (AVX512-VNNI + VL) encoding, or vpdpbusd emulated exactly with
-/// AVX2 (tests only, as above). With any of the last three, weights are packed in quads (see qgemm.c).
-enum { GLEAN_VNNI_NONE = 0, GLEAN_VNNI_EMULATED = 1, GLEAN_VNNI_AVX = 2, GLEAN_VNNI_AVX512 = 3 };
+/// AVX2 (tests only, as above); on arm64, sdot (the dot-product extension). With any but the first, weights
+/// are packed in quads (see qgemm.c).
+enum { GLEAN_VNNI_NONE = 0, GLEAN_VNNI_EMULATED = 1, GLEAN_VNNI_AVX = 2, GLEAN_VNNI_AVX512 = 3, GLEAN_VNNI_SDOT = 4 };
 int glean_vnni(void);
 /// Rows of y = softmax(beta · (x · scale + mask)) on the calling thread (glean_masked_softmax_f32's rows).
 void glean_masked_softmax_rows(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t rows,

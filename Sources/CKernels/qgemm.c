@@ -7,12 +7,13 @@
 //   widened to int16; AVX2 widens a pair row to int16 and multiplies it against the broadcast activation
 //   pair with vpmaddwd: int16 × int16 products (|q − zp| ≤ 255, |w| ≤ 128) summed in int32, so nothing
 //   saturates and the sums equal the reference's.
-// - Quads (VNNI): panels of 16 columns, each the panel's 16 column sums Σ_p w[j, p] (int32), then a
+// - Quads (VNNI on x86-64, sdot on arm64): panels of 16 columns, each the panel's 16 column sums Σ_p w[j, p] (int32), then a
 //   sequence of depth quads holding w[j, 4p ..< 4p + 4] for the 16 columns (64 bytes), zero-padded.
 //   Activations are u = q + 128 in uint8, the unsigned operand of vpdpbusd, which sums four u8 × s8
 //   products into each int32 lane without saturating; the tile then subtracts (zp + 128) · Σ_p w[j, p],
 //   so its dots equal dot(q − zp, w) exactly (all int32 arithmetic wraps modulo 2^32 and the true
-//   values fit).
+//   values fit). sdot multiplies signed bytes: the arm64 tile flips u back to q (u ^ 0x80) as it
+//   broadcasts it and subtracts zp · Σ_p w[j, p].
 //
 // Both give every dot product bit for bit, so the layout never changes a result.
 #include "glean_kernels.h"
@@ -21,6 +22,8 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 #pragma clang fp contract(off)
@@ -241,6 +244,56 @@ static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
 #include "qgemm_vnni_tile.h"
 #endif
 
+#if defined(__aarch64__)
+/// Rescales row i's 16 int32 dots (columns j ..< j + 16) to floats and applies the epilogue, as the
+/// scalar code does, operation for operation.
+static inline void rescale_row_neon(const int32x4_t d[4], float row_scale, const float *weight_scales, const glean_epilogue *e,
+                                    ptrdiff_t i, ptrdiff_t j, float *out) {
+  int tail = glean_epilogue_has_tail(e);
+  const glean_epilogue local = e ? *e : (glean_epilogue){0};
+  for (int t = 0; t < 4; t++) {
+    float32x4_t scale = vmulq_f32(vdupq_n_f32(row_scale), vld1q_f32(weight_scales + j + 4 * t));
+    float32x4_t base = e && e->bias ? vld1q_f32(e->bias + j + 4 * t) : vdupq_n_f32(0.0f);
+    float32x4_t v = vaddq_f32(base, vmulq_f32(vcvtq_f32_s32(d[t]), scale));
+    if (tail) glean_epilogue_store_neon(&local, v, i, j + 4 * t, out + 4 * t); else vst1q_f32(out + 4 * t, v);
+  }
+}
+
+/// The sdot tile: QMR (6) rows × QNR (16) columns of the quads layout in 24 int32 accumulators. Each
+/// broadcast activation quad is flipped from u = q + 128 back to q (u ^ 0x80 per byte); after the depth
+/// loop the tile subtracts zp[r] · Σ_p w[j, p]. Same contract as the VNNI tile (qgemm_vnni_tile.h).
+__attribute__((target("dotprod")))
+static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR], int32_t tile[QMR][QNR],
+                      int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
+                      ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
+  int32x4_t acc[QMR][4];
+  for (int r = 0; r < QMR; r++) for (int t = 0; t < 4; t++) acc[r][t] = vdupq_n_s32(0);
+  const int8_t *bp = panel + QNR * sizeof(int32_t);
+  for (int qq = 0; qq < quads; qq++) {
+    int8x16_t b[4] = {vld1q_s8(bp), vld1q_s8(bp + 16), vld1q_s8(bp + 32), vld1q_s8(bp + 48)};
+    bp += 4 * QNR;
+    for (int r = 0; r < QMR; r++) {
+      uint32_t quad;
+      memcpy(&quad, a[r] + 4 * qq, 4);
+      int8x16_t x = vreinterpretq_s8_u32(vdupq_n_u32(quad ^ 0x80808080u));
+      for (int t = 0; t < 4; t++) acc[r][t] = vdotq_s32(acc[r][t], b[t], x);
+    }
+  }
+  for (int t = 0; t < 4; t++) {
+    int32_t sums[4];
+    memcpy(sums, panel + 16 * t, sizeof sums);
+    int32x4_t column_sums = vld1q_s32(sums);
+    for (int r = 0; r < QMR; r++) acc[r][t] = vsubq_s32(acc[r][t], vmulq_n_s32(column_sums, zp[r]));
+  }
+  if (rows == QMR && width == QNR) {
+    for (int r = 0; r < QMR; r++) rescale_row_neon(acc[r], row_scales[r], weight_scales, e, i + r, j, y + r * ldy);
+    return 1;
+  }
+  for (int r = 0; r < QMR; r++) for (int t = 0; t < 4; t++) vst1q_s32(tile[r] + 4 * t, acc[r][t]);
+  return 0;
+}
+#endif
+
 typedef struct {
   int m, n, k;
   int format;        // of packed_w, and so of q
@@ -272,6 +325,11 @@ static int qtile_quads(const qgemm_job *job, int quads, const uint8_t *const a[Q
     return qtile_vnni_emulated(quads, a, panel, zp, tile, rows, width, row_scales, job->weight_scales, job->epilogue, i, j, y, job->ldy);
   default:
     break;
+  }
+#elif defined(__aarch64__)
+  if (job->vnni == GLEAN_VNNI_SDOT) {
+    return qtile_sdot(quads, a, panel, zp, tile, rows, width, job->row_scales + i, job->weight_scales, job->epilogue, i, j,
+                      job->y + i * job->ldy + j, job->ldy);
   }
 #else
   (void)job; (void)rows; (void)width; (void)i; (void)j;
