@@ -17,7 +17,8 @@ public struct NodeSummary: Sendable, Equatable {
 }
 
 extension Interpreter {
-  /// The instruction set Glean's optimised kernels use on this machine: "avx2+fma" or "portable".
+  /// The instruction sets Glean's optimised kernels use on this machine ("avx2+fma", "avx512f+avx512vnni",
+  /// "neon+dotprod", "portable", …; see `Optimized.instructionSet`).
   public static var optimizedInstructionSet: String { Optimized.instructionSet }
 
   /// Every node of the subgraph, in run order (after `allocateTensors()`, `runs` tells which were

@@ -2,8 +2,8 @@
 // hybrid models), input quantization, and a small thread pool.
 //
 // Every entry point runs on any x86-64 or arm64 CPU: x86-64 builds hold AVX2+FMA, AVX-512F and
-// VNNI variants (compiled with function-level target attributes) chosen at run time by CPUID, beside a
-// portable C path. Results never depend on the number of threads: each output element is
+// VNNI variants (compiled with function-level target attributes) chosen at run time by CPUID, arm64
+// builds NEON and sdot variants (sdot chosen by the CPU's hardware capabilities), beside a portable C path. Results never depend on the number of threads: each output element is
 // computed by one thread with a fixed summation order.
 #ifndef GLEAN_KERNELS_H
 #define GLEAN_KERNELS_H
@@ -18,7 +18,8 @@ extern "C" {
 // MARK: CPU features
 
 /// The instruction sets the kernels use on the calling thread: "portable", "avx2+fma", "avx2+fma+avxvnni",
-/// "avx512f", "avx512f+avxvnni" or "avx512f+avx512vnni" (see glean_kernels_emulate_wide for one more).
+/// "avx512f", "avx512f+avxvnni", "avx512f+avx512vnni", "neon" or "neon+dotprod" (see
+/// glean_kernels_emulate_wide for one more).
 const char *glean_kernels_isa(void);
 /// Forces the portable path on the calling thread (kernels it starts use it, whatever pool
 /// threads run them), for tests comparing paths; 0 restores run-time detection.

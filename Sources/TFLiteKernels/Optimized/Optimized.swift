@@ -1,7 +1,8 @@
 import CKernels
 
 /// Glean's optimised kernels: packed, cache-blocked GEMM micro-kernels in C (AVX2+FMA, AVX-512F,
-/// AVX-VNNI or AVX512-VNNI chosen at run time by CPUID, portable C elsewhere), spread over a `ThreadPool`.
+/// AVX-VNNI or AVX512-VNNI chosen at run time by CPUID; NEON and sdot on arm64; portable C elsewhere),
+/// spread over a `ThreadPool`.
 ///
 /// Float results differ from `Reference` only by summation rounding (FMA, same order for every
 /// thread count and for AVX2 and AVX-512); hybrid (int8) results are bit-identical to the reference
@@ -13,7 +14,7 @@ import CKernels
 /// ```
 public enum Optimized {
   /// The instruction sets the C kernels use on the calling thread: "portable", "avx2+fma",
-  /// "avx2+fma+avxvnni", "avx512f", "avx512f+avxvnni" or "avx512f+avx512vnni".
+  /// "avx2+fma+avxvnni", "avx512f", "avx512f+avxvnni", "avx512f+avx512vnni", "neon" or "neon+dotprod".
   public static var instructionSet: String { String(cString: glean_kernels_isa()) }
 
   /// Whether `withEmulatedWideKernels` changes anything on this machine: it has AVX2 but not both
