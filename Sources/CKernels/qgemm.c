@@ -167,6 +167,23 @@ static inline void rescale_row_avx2(__m256i d0, __m256i d1, float row_scale, con
   }
 }
 
+/// The end of a hybrid tile held in AVX2 registers (c[r] = columns j ..< j + 8 and j + 8 ..< j + 16 of row r):
+/// a whole tile is rescaled, run through the epilogue and written to y (top-left element y[i, j]) and 1 is
+/// returned; otherwise the int32 dots go to `tile` and 0 is returned.
+__attribute__((target("avx2"), always_inline))
+static inline int qtile_finish_avx2(const __m256i c[QMR][2], int32_t tile[QMR][QNR], int rows, int width, const float *row_scales,
+                                    const float *weight_scales, const glean_epilogue *e, ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
+  if (rows == QMR && width == QNR) {
+    for (int r = 0; r < QMR; r++) rescale_row_avx2(c[r][0], c[r][1], row_scales[r], weight_scales, e, i + r, j, y + r * ldy);
+    return 1;
+  }
+  for (int r = 0; r < QMR; r++) {
+    _mm256_storeu_si256((__m256i *)tile[r], c[r][0]);
+    _mm256_storeu_si256((__m256i *)(tile[r] + 8), c[r][1]);
+  }
+  return 0;
+}
+
 /// One row's step of the AVX2 tile: the broadcast activation pair (a[2p], a[2p + 1]) against the 16
 /// columns' weight pairs, products summed in int32 by vpmaddwd.
 #define QROW_STEP(r, row)                                                                \
@@ -200,22 +217,8 @@ static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *pane
     QROW_STEP(0, a0); QROW_STEP(1, a1); QROW_STEP(2, a2);
     QROW_STEP(3, a3); QROW_STEP(4, a4); QROW_STEP(5, a5);
   }
-  if (rows == QMR && width == QNR) {
-    rescale_row_avx2(c00, c01, row_scales[0], weight_scales, e, i + 0, j, y);
-    rescale_row_avx2(c10, c11, row_scales[1], weight_scales, e, i + 1, j, y + ldy);
-    rescale_row_avx2(c20, c21, row_scales[2], weight_scales, e, i + 2, j, y + 2 * ldy);
-    rescale_row_avx2(c30, c31, row_scales[3], weight_scales, e, i + 3, j, y + 3 * ldy);
-    rescale_row_avx2(c40, c41, row_scales[4], weight_scales, e, i + 4, j, y + 4 * ldy);
-    rescale_row_avx2(c50, c51, row_scales[5], weight_scales, e, i + 5, j, y + 5 * ldy);
-    return 1;
-  }
-  _mm256_storeu_si256((__m256i *)tile[0], c00); _mm256_storeu_si256((__m256i *)(tile[0] + 8), c01);
-  _mm256_storeu_si256((__m256i *)tile[1], c10); _mm256_storeu_si256((__m256i *)(tile[1] + 8), c11);
-  _mm256_storeu_si256((__m256i *)tile[2], c20); _mm256_storeu_si256((__m256i *)(tile[2] + 8), c21);
-  _mm256_storeu_si256((__m256i *)tile[3], c30); _mm256_storeu_si256((__m256i *)(tile[3] + 8), c31);
-  _mm256_storeu_si256((__m256i *)tile[4], c40); _mm256_storeu_si256((__m256i *)(tile[4] + 8), c41);
-  _mm256_storeu_si256((__m256i *)tile[5], c50); _mm256_storeu_si256((__m256i *)(tile[5] + 8), c51);
-  return 0;
+  const __m256i c[QMR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  return qtile_finish_avx2(c, tile, rows, width, row_scales, weight_scales, e, i, j, y, ldy);
 }
 #undef QROW_STEP
 

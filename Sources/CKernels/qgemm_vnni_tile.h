@@ -46,22 +46,8 @@ static int QTILE_NAME(int quads, const uint8_t *const a[QMR], const int8_t *pane
   }
   QUAD_ROW_CORRECT(0); QUAD_ROW_CORRECT(1); QUAD_ROW_CORRECT(2);
   QUAD_ROW_CORRECT(3); QUAD_ROW_CORRECT(4); QUAD_ROW_CORRECT(5);
-  if (rows == QMR && width == QNR) {
-    rescale_row_avx2(c00, c01, row_scales[0], weight_scales, e, i + 0, j, y);
-    rescale_row_avx2(c10, c11, row_scales[1], weight_scales, e, i + 1, j, y + ldy);
-    rescale_row_avx2(c20, c21, row_scales[2], weight_scales, e, i + 2, j, y + 2 * ldy);
-    rescale_row_avx2(c30, c31, row_scales[3], weight_scales, e, i + 3, j, y + 3 * ldy);
-    rescale_row_avx2(c40, c41, row_scales[4], weight_scales, e, i + 4, j, y + 4 * ldy);
-    rescale_row_avx2(c50, c51, row_scales[5], weight_scales, e, i + 5, j, y + 5 * ldy);
-    return 1;
-  }
-  _mm256_storeu_si256((__m256i *)tile[0], c00); _mm256_storeu_si256((__m256i *)(tile[0] + 8), c01);
-  _mm256_storeu_si256((__m256i *)tile[1], c10); _mm256_storeu_si256((__m256i *)(tile[1] + 8), c11);
-  _mm256_storeu_si256((__m256i *)tile[2], c20); _mm256_storeu_si256((__m256i *)(tile[2] + 8), c21);
-  _mm256_storeu_si256((__m256i *)tile[3], c30); _mm256_storeu_si256((__m256i *)(tile[3] + 8), c31);
-  _mm256_storeu_si256((__m256i *)tile[4], c40); _mm256_storeu_si256((__m256i *)(tile[4] + 8), c41);
-  _mm256_storeu_si256((__m256i *)tile[5], c50); _mm256_storeu_si256((__m256i *)(tile[5] + 8), c51);
-  return 0;
+  const __m256i c[QMR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  return qtile_finish_avx2(c, tile, rows, width, row_scales, weight_scales, e, i, j, y, ldy);
 }
 
 #undef QUAD_ROW_STEP
