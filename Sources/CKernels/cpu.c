@@ -82,11 +82,12 @@ int glean_sgemm_isa(void) {
 int glean_vnni(void) {
 #if defined(__aarch64__)
   return !force_portable && (features() & FEATURE_DOTPROD) ? GLEAN_VNNI_SDOT : GLEAN_VNNI_NONE;
-#endif
+#else
   if (!glean_has_avx2_fma()) return GLEAN_VNNI_NONE;
   if (features() & FEATURE_AVX512_VNNI) return GLEAN_VNNI_AVX512;
   if (features() & FEATURE_AVX_VNNI) return GLEAN_VNNI_AVX;
   return emulate_wide ? GLEAN_VNNI_EMULATED : GLEAN_VNNI_NONE;
+#endif
 }
 
 const char *glean_kernels_isa(void) {

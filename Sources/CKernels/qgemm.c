@@ -249,16 +249,15 @@ static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
 
 #if defined(__aarch64__)
 /// Rescales row i's 16 int32 dots (columns j ..< j + 16) to floats and applies the epilogue, as the
-/// scalar code does, operation for operation.
+/// scalar code does, operation for operation. `e` is the tile's local copy (see glean_epilogue_store_avx2).
 static inline void rescale_row_neon(const int32x4_t d[4], float row_scale, const float *weight_scales, const glean_epilogue *e,
                                     ptrdiff_t i, ptrdiff_t j, float *out) {
   int tail = glean_epilogue_has_tail(e);
-  const glean_epilogue local = e ? *e : (glean_epilogue){0};
   for (int t = 0; t < 4; t++) {
     float32x4_t scale = vmulq_f32(vdupq_n_f32(row_scale), vld1q_f32(weight_scales + j + 4 * t));
     float32x4_t base = e && e->bias ? vld1q_f32(e->bias + j + 4 * t) : vdupq_n_f32(0.0f);
     float32x4_t v = vaddq_f32(base, vmulq_f32(vcvtq_f32_s32(d[t]), scale));
-    if (tail) glean_epilogue_store_neon(&local, v, i, j + 4 * t, out + 4 * t); else vst1q_f32(out + 4 * t, v);
+    if (tail) glean_epilogue_store_neon(e, v, i, j + 4 * t, out + 4 * t); else vst1q_f32(out + 4 * t, v);
   }
 }
 
@@ -289,7 +288,9 @@ static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *pane
     for (int r = 0; r < QMR; r++) acc[r][t] = vsubq_s32(acc[r][t], vmulq_n_s32(column_sums, zp[r]));
   }
   if (rows == QMR && width == QNR) {
-    for (int r = 0; r < QMR; r++) rescale_row_neon(acc[r], row_scales[r], weight_scales, e, i + r, j, y + r * ldy);
+    glean_epilogue local;   // copied once, so that the compiler keeps its fields in registers
+    if (e) local = *e;
+    for (int r = 0; r < QMR; r++) rescale_row_neon(acc[r], row_scales[r], weight_scales, e ? &local : NULL, i + r, j, y + r * ldy);
     return 1;
   }
   for (int r = 0; r < QMR; r++) for (int t = 0; t < 4; t++) vst1q_s32(tile[r] + 4 * t, acc[r][t]);
