@@ -52,17 +52,29 @@ static void binary_task(void *context, int task) {
     job->fn(job->a + i * job->a_row, job->a_col, job->b + i * job->b_row, job->b_col, job->y + i * job->cols, job->cols);
 }
 
-void glean_binary_f32(glean_pool *pool, int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
-                      ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols) {
+/// The row functions of one instruction set, indexed by GLEAN_BINARY_*.
+static const row_fn *row_functions(int avx2) {
   static const row_fn portable[] = {add_portable, sub_portable, mul_portable, div_portable, sqdiff_portable};
 #if defined(__x86_64__)
-  static const row_fn avx2[] = {add_avx2, sub_avx2, mul_avx2, div_avx2, sqdiff_avx2};
-  const row_fn *table = glean_has_avx2_fma() ? avx2 : portable;
+  static const row_fn with_avx2[] = {add_avx2, sub_avx2, mul_avx2, div_avx2, sqdiff_avx2};
+  if (avx2) return with_avx2;
 #else
-  const row_fn *table = portable;
+  (void)avx2;
 #endif
+  return portable;
+}
+
+void glean_binary_rows(int op, int avx2, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
+                       ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols) {
+  if (op < 0 || op > 4) return;
+  row_fn fn = row_functions(avx2)[op];
+  for (ptrdiff_t i = 0; i < rows; i++) fn(a + i * a_row, a_col, b + i * b_row, b_col, y + i * cols, cols);
+}
+
+void glean_binary_f32(glean_pool *pool, int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
+                      ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols) {
   if (op < 0 || op > 4 || rows <= 0 || cols <= 0) return;
-  binary_job job = {table[op], a, b, a_row, a_col, b_row, b_col, y, rows, cols, 1, 0};
+  binary_job job = {row_functions(glean_has_avx2_fma())[op], a, b, a_row, a_col, b_row, b_col, y, rows, cols, 1, 0};
   // Contiguous full operands: one long run of elements, cut into chunks (as rows of one element).
   if (a_col == 1 && b_col == 1 && a_row == cols && b_row == cols) {
     job.a_row = 1; job.b_row = 1; job.rows = rows * cols; job.cols = 1; job.flat = 1;

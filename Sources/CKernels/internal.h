@@ -42,4 +42,10 @@ static inline void glean_gemm_task_block(int task, int column_chunks, int m, int
 /// bytes, padding 128, which stands for 0). zero_points[row] is always written (0 when symmetric).
 void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q16, uint8_t *q8, float *scales,
                               int32_t *zero_points, int begin, int end);
+/// glean_binary_f32 on the calling thread, `rows` rows of `cols` outputs (y's rows are `cols` apart), with the
+/// instruction set chosen by the caller: the same element-wise operation, so the same values.
+void glean_binary_rows(int op, int avx2, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
+                       ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols);
+/// The mean of one contiguous row as glean_mean_rows_f32 computes it (same summation order).
+float glean_row_mean(const float *x, ptrdiff_t depth, int avx2);
 #endif

@@ -39,18 +39,21 @@ static float row_sum_avx2(const float *x, ptrdiff_t n) {
 }
 #endif
 
+float glean_row_mean(const float *x, ptrdiff_t depth, int avx2) {
+  float divisor = (float)(depth > 0 ? depth : 1);
+#if defined(__x86_64__)
+  if (avx2) return row_sum_avx2(x, depth) / divisor;
+#else
+  (void)avx2;
+#endif
+  return row_sum_portable(x, depth) / divisor;
+}
+
 static void mean_task(void *context, int task) {
   const mean_job *job = context;
   ptrdiff_t begin = (ptrdiff_t)task * MEAN_ROWS_PER_TASK;
   ptrdiff_t end = begin + MEAN_ROWS_PER_TASK < job->rows ? begin + MEAN_ROWS_PER_TASK : job->rows;
-  float divisor = (float)(job->depth > 0 ? job->depth : 1);
-  for (ptrdiff_t r = begin; r < end; r++) {
-    const float *row = job->x + r * job->depth;
-#if defined(__x86_64__)
-    if (job->avx2) { job->y[r] = row_sum_avx2(row, job->depth) / divisor; continue; }
-#endif
-    job->y[r] = row_sum_portable(row, job->depth) / divisor;
-  }
+  for (ptrdiff_t r = begin; r < end; r++) job->y[r] = glean_row_mean(job->x + r * job->depth, job->depth, job->avx2);
 }
 
 void glean_mean_rows_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth) {

@@ -35,15 +35,19 @@ extension Interpreter {
     nodes = graphNodes
     folded = Array(repeating: false, count: nodeCount)
     fusedAway = Array(repeating: false, count: nodeCount)
+    fusedInto = Array(repeating: nil, count: nodeCount)
     let fusion = options.fuseOperators && !options.preserveAllTensors ? FusionContext(self) : nil
     var scratchSizes: [[Int]] = []
     let derivedConstants = DerivedConstants()
     for i in nodes.indices {
       if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) ?? fusion.attentionChain(endingAt: i)
-        ?? fusion.fullyConnectedChain(endingAt: i) ?? fusion.splitEpilogueChain(endingAt: i) {
+        ?? fusion.fullyConnectedChain(endingAt: i) ?? fusion.splitEpilogueChain(endingAt: i)
+        ?? fusion.rowwiseChain(endingAt: i) {
         nodes[i] = chain.fusedNode
         for j in chain.fusedAway {
           fusedAway[j] = true
+          // A chain may take a node fused earlier: what that node had taken is now computed here too.
+          for k in fusedInto.indices where fusedInto[k] == j || k == j { fusedInto[k] = i }
           // A fused-away node never runs: drop what it prepared (packed weights, constants).
           prepared[j] = PreparedOp { _ in }
         }

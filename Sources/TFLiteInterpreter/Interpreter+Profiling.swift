@@ -14,6 +14,8 @@ public struct NodeSummary: Sendable, Equatable {
   /// Whether the node runs in `invoke()` (false: its outputs were computed while preparing, a later
   /// fused node computes it, or its output is a view of its input: RESHAPE, SQUEEZE, EXPAND_DIMS).
   public var runs: Bool
+  /// For a node fused into a later one, that node's index (it computes this node's output now); nil otherwise.
+  public var fusedInto: Int? = nil
 }
 
 extension Interpreter {
@@ -28,7 +30,7 @@ extension Interpreter {
       let name = node.name.split(separator: " ").first.map(String.init) ?? node.name
       let output = node.outputs.first.map { subgraph.tensors[$0].name } ?? ""
       return NodeSummary(index: i, opName: name, version: node.version, outputName: output,
-                         runs: i < runs.count ? runs[i] : true)
+                         runs: i < runs.count ? runs[i] : true, fusedInto: i < fusedInto.count ? fusedInto[i] : nil)
     }
   }
 

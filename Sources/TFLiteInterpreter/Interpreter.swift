@@ -91,6 +91,8 @@ public final class Interpreter {
   var folded: [Bool] = []
   /// Nodes a later fused node computes; `invoke` skips them and their outputs get no memory.
   var fusedAway: [Bool] = []
+  /// For each fused-away node, the node that now computes its output (nil for the others).
+  var fusedInto: [Int?] = []
   /// Whether `invoke` runs each node: neither folded nor fused away.
   var runs: [Bool] = []
   var arena: UnsafeMutableRawBufferPointer?

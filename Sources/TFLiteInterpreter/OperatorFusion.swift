@@ -20,6 +20,8 @@ struct FusionContext {
   unowned let interpreter: Interpreter
   /// The node writing each tensor (nil: none, a graph input or a constant).
   let producer: [Int?]
+  /// The nodes reading each tensor (a node reading it twice appears twice).
+  private let readerNodes: [[Int]]
   /// How many times nodes read each tensor.
   let readers: [Int]
   /// Graph outputs and variables: tensors whose values are observable after `invoke()`.
@@ -28,13 +30,14 @@ struct FusionContext {
   init(_ interpreter: Interpreter) {
     self.interpreter = interpreter
     let count = interpreter.subgraph.tensors.count
-    var producer = [Int?](repeating: nil, count: count), readers = [Int](repeating: 0, count: count)
+    var producer = [Int?](repeating: nil, count: count), readerNodes = [[Int]](repeating: [], count: count)
     for (i, node) in interpreter.graphNodes.enumerated() {
       for t in node.outputs where t >= 0 { producer[t] = i }
-      for t in node.inputs where t >= 0 { readers[t] += 1 }
+      for t in node.inputs where t >= 0 { readerNodes[t].append(i) }
     }
     self.producer = producer
-    self.readers = readers
+    self.readerNodes = readerNodes
+    self.readers = readerNodes.map(\.count)
     observable = Set(interpreter.subgraph.outputs.map(Int.init))
       .union(interpreter.subgraph.tensors.indices.filter { interpreter.subgraph.tensors[$0].isVariable })
   }
@@ -280,5 +283,114 @@ struct FusionContext {
                                      version: node.version, inputs: node.inputs + steps.map(\.operand), outputs: [sum, graph[j].outputs[0]],
                                      options: node.options, customOptions: 0..<0, isCustom: false, builtin: .fullyConnected)
     return Chain(fusedNode: splitNode, fusedAway: [fc] + steps.dropLast().map(\.node))
+  }
+
+  // MARK: Row-wise chains (layer normalisation)
+
+  /// The row-wise step node `p` would be, when it runs one of the kernels `Optimized.Rowwise` reproduces:
+  /// ADD, SUB, MUL, DIV, SQUARED_DIFFERENCE on Glean's optimised float kernel without an activation; MEAN over
+  /// the last axis only, keeping it, on Glean's optimised kernel; RSQRT, SQRT, SQUARE or NEG on FLOAT32.
+  private func rowwiseOperation(_ p: Int) -> Optimized.Rowwise.Operation? {
+    let node = interpreter.graphNodes[p], tensors = interpreter.subgraph.tensors
+    guard !interpreter.fusedAway[p], !interpreter.folded[p], node.outputs.count == 1, node.outputs[0] >= 0,
+          tensors[node.outputs[0]].type == .float32, !node.inputs.isEmpty,
+          node.inputs.allSatisfy({ $0 >= 0 }) else { return nil }
+    switch node.builtin {
+    case .add, .sub, .mul, .div, .squaredDifference:
+      guard node.inputs.count == 2, node.kernel is Optimized.FloatBinary, interpreter.nodes[p].kernel is Optimized.FloatBinary,
+            node.inputs.allSatisfy({ tensors[$0].type == .float32 }) else { return nil }
+      switch node.options {
+      case .add(let o) where o.fusedActivation == .none: return .add
+      case .sub(let o) where o.fusedActivation == .none: return .sub
+      case .mul(let f) where f == .none: return .mul
+      case .div(let f) where f == .none: return .div
+      case .none where node.builtin == .squaredDifference: return .squaredDifference
+      default: return nil
+      }
+    case .mean:
+      guard node.inputs.count == 2, node.kernel is Optimized.Mean, interpreter.nodes[p].kernel is Optimized.Mean,
+            tensors[node.inputs[0]].type == .float32, case .reducer(let options) = node.options, options.keepDims,
+            let axes = interpreter.constants[node.inputs[1]], tensors[node.inputs[1]].type == .int32, axes.count == 4 else { return nil }
+      let rank = interpreter.shapes[node.inputs[0]].rank, axis = Int(axes.loadUnaligned(as: Int32.self))
+      return rank >= 1 && (axis == rank - 1 || axis == -1) ? .mean : nil
+    case .rsqrt, .sqrt, .square, .neg:
+      guard node.inputs.count == 1, tensors[node.inputs[0]].type == .float32 else { return nil }
+      switch node.builtin {
+      case .rsqrt: return .rsqrt
+      case .sqrt: return .sqrt
+      case .square: return .square
+      default: return .neg
+      }
+    default:
+      return nil
+    }
+  }
+
+  /// What a chain can take of node `p`: its operands (tensors) and steps, operand k being value k and the unit's
+  /// step s value operands.count + s, as in `Optimized.Rowwise`. A row-wise graph node is one step (MEAN's axes
+  /// are not an operand); a row-wise chain fused earlier brings its inputs and steps, so chains grow through it.
+  private func rowwiseUnit(_ p: Int) -> (operands: [Int], steps: [Optimized.Rowwise.Step])? {
+    if let operation = rowwiseOperation(p) {
+      let inputs = interpreter.graphNodes[p].inputs
+      return operation.isBinary ? ([inputs[0], inputs[1]], [.init(operation, 0, 1)]) : ([inputs[0]], [.init(operation, 0)])
+    }
+    let node = interpreter.nodes[p]
+    guard !interpreter.fusedAway[p], let kernel = node.kernel as? Optimized.Rowwise, node.outputs.count == 1 else { return nil }
+    return (node.inputs, kernel.steps)
+  }
+
+  /// The largest chain of row-wise nodes ending at node `j` whose tensors are read only inside it, when it
+  /// holds a MEAN over the rows: one `Optimized.Rowwise` named LAYER_NORM (layer normalisation: MEAN,
+  /// SQUARED_DIFFERENCE, MEAN, ADD, RSQRT, SUB, MUL, MUL, ADD; RMS normalisation; the element-wise nodes
+  /// before them, like the embeddings' sums). A chain fused at an earlier node is taken in whole when its
+  /// output is read only here. Chains without a MEAN are left to the FULLY_CONNECTED epilogues and the
+  /// masked softmax, which take their element-wise nodes; those are tried first at every node, so they have
+  /// fused what they take before a normalisation's last node is reached.
+  func rowwiseChain(endingAt j: Int) -> Chain? {
+    let graph = interpreter.graphNodes, tensors = interpreter.subgraph.tensors
+    guard let lastOperation = rowwiseOperation(j), lastOperation != .mean else { return nil }
+    // Grow backwards: take a producer when everything that reads its output is already in the chain (a reader
+    // fused into a node of the chain counts as that node).
+    var units: [Int: (operands: [Int], steps: [Optimized.Rowwise.Step])] = [:]
+    units[j] = rowwiseUnit(j)
+    var grew = true
+    while grew {
+      grew = false
+      for node in units.keys.sorted(by: >) {
+        for t in units[node]!.operands {
+          guard let p = producer[t], units[p] == nil, !observable.contains(t), !tensors[t].isVariable,
+                interpreter.constants[t] == nil, readerNodes[t].allSatisfy({ units[interpreter.fusedInto[$0] ?? $0] != nil }),
+                let unit = rowwiseUnit(p) else { continue }
+          units[p] = unit
+          grew = true
+        }
+      }
+    }
+    // Steps in node order; operands are the chain's inputs (first use order) or earlier units' results.
+    let ordered = units.keys.sorted()
+    var inputs: [Int] = []
+    for node in ordered {
+      for t in units[node]!.operands where producer[t].map({ units[$0] == nil }) ?? true {
+        if !inputs.contains(t) { inputs.append(t) }
+      }
+    }
+    var steps: [Optimized.Rowwise.Step] = [], resultOf: [Int: Int] = [:]   // tensor → step index
+    for node in ordered {
+      let (operands, unitSteps) = units[node]!
+      let first = steps.count
+      func value(_ local: Int) -> Int {
+        if local >= operands.count { return inputs.count + first + local - operands.count }
+        let t = operands[local]
+        return resultOf[t].map { inputs.count + $0 } ?? inputs.firstIndex(of: t)!
+      }
+      for step in unitSteps { steps.append(.init(step.operation, value(step.a), step.b.map(value))) }
+      resultOf[graph[node].outputs[0]] = steps.count - 1
+    }
+    guard steps.count >= 2, steps.contains(where: { $0.operation == .mean }),
+          case .success = Optimized.Rowwise.outputShape(inputs: inputs.map { interpreter.shapes[$0] }, steps: steps) else { return nil }
+    let fused = Interpreter.Node(kernel: Optimized.Rowwise(steps: steps), name: "LAYER_NORM (fused)",
+                                 version: 1, inputs: inputs, outputs: [graph[j].outputs[0]], options: .none, customOptions: 0..<0,
+                                 isCustom: false, builtin: graph[j].builtin)
+    return Chain(fusedNode: fused, fusedAway: ordered.filter { $0 != j })
   }
 }

@@ -5,8 +5,8 @@ import TFLiteInterpreter
 import TestSupport
 
 /// Fusion on the converter-built fixtures — the attention-score chain (MUL by a scalar → ADD of a mask
-/// → SOFTMAX), whole attention (with the BATCH_MATMULs on either side), and FULLY_CONNECTED epilogues
-/// (residual ADD, MUL, ADD): the fused graph's outputs are bit-identical to the unfused optimised graph's
+/// → SOFTMAX), whole attention (with the BATCH_MATMULs on either side), FULLY_CONNECTED epilogues
+/// (residual ADD, MUL, ADD) and layer normalisations (MEAN and the element-wise nodes around it): the fused graph's outputs are bit-identical to the unfused optimised graph's
 /// on every fixture, and the chains are found where the graphs have them.
 @Suite("Operator fusion")
 struct OperatorFusionTests {
@@ -51,7 +51,9 @@ struct OperatorFusionTests {
       let unfusedRunning = unfused.filter(\.runs).count, fusedRunning = fused.filter(\.runs).count
       // (and the nodes FULLY_CONNECTED epilogues took: one per "+ADD" or "+MUL").
       let epilogues = fused.filter { $0.opName.hasPrefix("FULLY_CONNECTED+") && $0.runs }.reduce(0) { $0 + $1.opName.count(where: { $0 == "+" }) }
-      let removed = masked.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) } + 2 * attention.count + epilogues
+      // (and the nodes each layer normalisation took).
+      let normalized = fused.filter { node in node.fusedInto.map { fused[$0].opName == "LAYER_NORM" } ?? false }.count
+      let removed = masked.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) } + 2 * attention.count + epilogues + normalized
       #expect(unfusedRunning - fusedRunning == removed, "\(name)")
     }
   }
@@ -78,6 +80,30 @@ struct OperatorFusionTests {
     }
     // Same bytes as the unfused graph (LiteRTParityTests compares the fused graph with LiteRT).
     #expect(fused.outputs == unfused.outputs, "\(name)")
+  }
+
+  @Test("a layer normalisation becomes one LAYER_NORM node with the element-wise nodes before it, in every pattern",
+        arguments: [("layer_norm", 11), ("layer_norm_keras", 13), ("rms_norm_keras", 6), ("bert_tiny_float", nil), ("bert_tiny_dynamic_range", nil)])
+  func normalizationsAreFound(_ name: String, _ graphNodes: Int?) throws {
+    try #require(Self.names.contains(name), "fixture \(name) is missing")
+    let golden = try Golden(name: name)
+    let unfused = try run(golden, .init(fuseOperators: false))
+    for threads in [1, 2] {
+      let fused = try run(golden, .init(threads: threads))
+      // (A chain fused at one node may be taken whole by a later one: only the last runs.)
+      #expect(fused.nodes.contains { $0.opName == "LAYER_NORM" && $0.runs }, "\(name): \(fused.nodes.map(\.opName))")
+      // No MEAN is left running on its own, and every node taken points at a node that runs.
+      #expect(!fused.nodes.contains { $0.opName == "MEAN" && $0.runs }, "\(name): \(fused.nodes.filter(\.runs).map(\.opName))")
+      for node in fused.nodes where node.fusedInto != nil {
+        #expect(!node.runs && fused.nodes[node.fusedInto!].runs, "\(name): node \(node.index)")
+      }
+      if let graphNodes {
+        // The single-op fixtures are one chain: it all runs as one node.
+        #expect(unfused.nodes.filter(\.runs).count == graphNodes, "\(name)")
+        #expect(fused.nodes.filter(\.runs).map(\.opName) == ["LAYER_NORM"], "\(name)")
+      }
+      #expect(fused.outputs == unfused.outputs, "\(name), \(threads) threads")
+    }
   }
 
   @Test("no fusion with the reference kernels or with preserveAllTensors")

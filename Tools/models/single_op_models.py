@@ -20,6 +20,23 @@ def layer_norm(x, gamma, beta, epsilon=1e-12):
     return (x - mean) * tf.math.rsqrt(variance + epsilon) * gamma + beta
 
 
+_keras_layers = {}
+
+
+def keras_layer_norm(w, x, kind="LayerNormalization", **options):
+    """Keras' own normalisation layer (whatever pattern the installed Keras writes), its weights seeded.
+    The layer and its variables are made once, outside the traced function, and reused by every trace."""
+    key = (kind,) + tuple(sorted(options.items()))
+    if key not in _keras_layers:
+        with tf.init_scope():
+            layer = getattr(tf.keras.layers, kind)(axis=-1, **options)
+            layer.build(x.shape)
+            for weight in layer.weights:
+                weight.assign(w(weight.shape, 0.5) + (1.0 if weight.name in ("gamma", "scale") else 0.0))
+        _keras_layers[key] = layer
+    return _keras_layers[key](x)
+
+
 def set_softmax_beta(model, beta):
     """Sets `beta` in every SOFTMAX of a converted model (schema object API)."""
     codes = model.operatorCodes
@@ -283,6 +300,11 @@ def fixtures():
         Fixture("layer_norm", "LayerNorm over the last axis of [1,4,16] (mean, squared difference, rsqrt)",
                 [("x", [1, 4, 16], F32)],
                 lambda w, x: layer_norm(x * 3.0 + 1.0, w([16], 0.5) + 1.0, w([16], 0.1))),
+        # The same normalisation as Keras writes it (13 rows of 24: whole and partial blocks and vectors).
+        Fixture("layer_norm_keras", "tf.keras.layers.LayerNormalization over the last axis of [1,13,24]",
+                [("x", [1, 13, 24], F32)], lambda w, x: keras_layer_norm(w, x * 2.0 - 0.5, epsilon=1e-3)),
+        Fixture("rms_norm_keras", "tf.keras.layers.RMSNormalization over the last axis of [1,13,24]",
+                [("x", [1, 13, 24], F32)], lambda w, x: keras_layer_norm(w, x, "RMSNormalization", epsilon=1e-6)),
         # Chains the GEMM epilogue takes over (Optimized.FullyConnected.Epilogue); 13 rows and 24 columns
         # give whole and partial 6 × 16 tiles.
         Fixture("fully_connected_epilogue", "relu(x[1,13,40] @ W + b) + r, then * gamma[24] + beta[24] (MobileBERT's "

@@ -161,6 +161,33 @@ void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count,
 /// sums in 16 interleaved partial sums, the portable path in order; rows are split over the pool.
 void glean_mean_rows_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth);
 
+// MARK: Fused row-wise chains (layer normalisation)
+
+/// Operations of a row-wise chain: the binary operators (GLEAN_BINARY_*), MEAN along the row, and
+/// element-wise RSQRT (1 / sqrt x), SQRT, SQUARE (x · x) and NEG.
+enum { GLEAN_ROWWISE_MEAN = 16, GLEAN_ROWWISE_RSQRT = 17, GLEAN_ROWWISE_SQRT = 18, GLEAN_ROWWISE_SQUARE = 19, GLEAN_ROWWISE_NEG = 20 };
+/// What one value of a row-wise chain holds, for a rows × n computation: a full rows × n matrix, one
+/// float per row, one row of n floats shared by every row (a broadcast constant like gamma), or one float.
+enum { GLEAN_ROWWISE_FULL = 0, GLEAN_ROWWISE_PER_ROW = 1, GLEAN_ROWWISE_ROW_VECTOR = 2, GLEAN_ROWWISE_SCALAR = 3 };
+/// One step: value `result` = op(value a, value b) (b unused by MEAN and the unary operations). Values
+/// 0 ..< input_count are the chain's inputs; value input_count + s is step s's result.
+typedef struct {
+  int32_t op, a, b;
+} glean_rowwise_step;
+/// Floats of scratch glean_rowwise_f32 needs for these steps (result_kinds: the kind of each step's result,
+/// FULL or PER_ROW) on `threads` threads.
+size_t glean_rowwise_scratch_floats(const int32_t *result_kinds, int step_count, ptrdiff_t n, int threads);
+/// Runs a chain of row-wise steps over a rows × n computation, a block of rows at a time so that every
+/// intermediate value stays in cache: the layer-norm pattern (MEAN, SQUARED_DIFFERENCE, MEAN, ADD, RSQRT,
+/// SUB, MUL, MUL, ADD) in one pass instead of nine. Each step computes what the unfused kernel
+/// (glean_binary_f32, glean_mean_rows_f32, the reference unary kernels) computes, element by element in the
+/// same order, so the output equals the unfused chain's bit for bit. The last step's result (FULL) goes to
+/// `output` (rows × n); the others to `scratch` (glean_rowwise_scratch_floats(...) floats for
+/// glean_pool_threads(pool) threads). The caller checks that every step's operands have kinds it allows.
+void glean_rowwise_f32(glean_pool *pool, const glean_rowwise_step *steps, const int32_t *result_kinds, int step_count,
+                       const float *const *inputs, const int32_t *input_kinds, int input_count, float *output,
+                       ptrdiff_t rows, ptrdiff_t n, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif
