@@ -34,7 +34,6 @@ extension Interpreter {
     prepared = []
     nodes = graphNodes
     folded = Array(repeating: false, count: nodeCount)
-    fusedAway = Array(repeating: false, count: nodeCount)
     fusedInto = Array(repeating: nil, count: nodeCount)
     let fusion = options.fuseOperators && !options.preserveAllTensors ? FusionContext(self) : nil
     var scratchSizes: [[Int]] = []
@@ -45,7 +44,6 @@ extension Interpreter {
         ?? fusion.rowwiseChain(endingAt: i) {
         nodes[i] = chain.fusedNode
         for j in chain.fusedAway {
-          fusedAway[j] = true
           // A chain may take a node fused earlier: what that node had taken is now computed here too.
           for k in fusedInto.indices where fusedInto[k] == j || k == j { fusedInto[k] = i }
           // A fused-away node never runs: drop what it prepared (packed weights, constants).
@@ -108,7 +106,7 @@ extension Interpreter {
       return r
     }
     var isViewNode = [Bool](repeating: false, count: nodeCount)
-    for (i, node) in nodes.enumerated() where !folded[i] && !fusedAway[i] && Self.movesNoData(node) {
+    for (i, node) in nodes.enumerated() where !folded[i] && !isFusedAway(i) && Self.movesNoData(node) {
       let (input, output) = (node.inputs[0], node.outputs[0])
       guard input >= 0, constants[input] == nil, constants[output] == nil, !tensors[input].isVariable, !tensors[output].isVariable,
             !graphInputs.contains(output), tensors[input].type == tensors[output].type, tensors[input].type.byteSize != nil,
@@ -116,7 +114,7 @@ extension Interpreter {
       viewOf[output] = memoryOwner(input)
       isViewNode[i] = true
     }
-    runs = nodes.indices.map { !folded[$0] && !fusedAway[$0] && !isViewNode[$0] }
+    runs = nodes.indices.map { !folded[$0] && !isFusedAway($0) && !isViewNode[$0] }
     for (i, node) in nodes.enumerated() where runs[i] || isViewNode[i] {
       for input in node.inputs where input >= 0 && constants[input] == nil {
         let t = memoryOwner(input)

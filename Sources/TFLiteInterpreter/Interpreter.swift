@@ -74,7 +74,7 @@ public final class Interpreter {
   /// The subgraph's nodes as the model lists them.
   let graphNodes: [Node]
   /// The nodes `allocateTensors()` prepared: `graphNodes`, with a fused kernel at the end of each
-  /// fused chain (same index, same outputs) and the chain's other nodes marked in `fusedAway`.
+  /// fused chain (same index, same outputs) and the chain's other nodes marked in `fusedInto`.
   var nodes: [Node]
   /// Threads the kernels share (nil with one thread).
   let threadPool: ThreadPool?
@@ -89,10 +89,11 @@ public final class Interpreter {
   var nodeIO: [NodeIO] = []
   /// Nodes whose outputs were computed while preparing; `invoke` skips them.
   var folded: [Bool] = []
-  /// Nodes a later fused node computes; `invoke` skips them and their outputs get no memory.
-  var fusedAway: [Bool] = []
-  /// For each fused-away node, the node that now computes its output (nil for the others).
+  /// For each node a later fused node computes, that node's index (nil for the others); `invoke` skips
+  /// these nodes and their outputs get no memory.
   var fusedInto: [Int?] = []
+  /// Whether node `i` was fused into a later node.
+  func isFusedAway(_ i: Int) -> Bool { fusedInto[i] != nil }
   /// Whether `invoke` runs each node: neither folded nor fused away.
   var runs: [Bool] = []
   var arena: UnsafeMutableRawBufferPointer?

@@ -67,7 +67,7 @@ struct FusionContext {
     guard scores >= 0, let addIndex = producer[scores], isPrivate(scores, writtenBy: addIndex) else { return nil }
     let add = nodes[addIndex]
     guard add.builtin == .add, add.kernel is Optimized.FloatBinary, interpreter.nodes[addIndex].kernel is Optimized.FloatBinary,
-          !interpreter.fusedAway[addIndex], add.inputs.count == 2,
+          !interpreter.isFusedAway(addIndex), add.inputs.count == 2,
           case .add(let addOptions) = add.options, addOptions.fusedActivation == .none else { return nil }
     let shape = shapes[scores]
     guard shape.rank >= 1, tensors[scores].type == .float32 else { return nil }
@@ -86,7 +86,7 @@ struct FusionContext {
     if let mulIndex = producer[full], isPrivate(full, writtenBy: mulIndex) {
       let mul = nodes[mulIndex]
       if mul.builtin == .mul, mul.kernel is Optimized.FloatBinary, interpreter.nodes[mulIndex].kernel is Optimized.FloatBinary,
-         !interpreter.fusedAway[mulIndex], mul.inputs.count == 2,
+         !interpreter.isFusedAway(mulIndex), mul.inputs.count == 2,
          case .mul(let activation) = mul.options, activation == .none {
         let (p, q) = (mul.inputs[0], mul.inputs[1])
         if let s = constantScalar(q), isFull(p) {
@@ -118,7 +118,7 @@ struct FusionContext {
     if case .batchMatMul(let o) = second.options { secondOptions = o } else { secondOptions = BatchMatMulOptions() }
     let (probabilities, v) = (second.inputs[0], second.inputs[1])
     guard probabilities >= 0, v >= 0, let softmaxIndex = producer[probabilities], isPrivate(probabilities, writtenBy: softmaxIndex),
-          !interpreter.fusedAway[softmaxIndex], let softmax = current[softmaxIndex].kernel as? Optimized.MaskedSoftmax else { return nil }
+          !interpreter.isFusedAway(softmaxIndex), let softmax = current[softmaxIndex].kernel as? Optimized.MaskedSoftmax else { return nil }
     let (scores, mask) = (current[softmaxIndex].inputs[0], current[softmaxIndex].inputs[1])
     // The scores were read by the chain's first node (MUL or ADD), now fused away.
     guard let firstIndex = producer[scores], isPrivate(scores, writtenBy: firstIndex) else { return nil }
@@ -156,7 +156,7 @@ struct FusionContext {
   private func epilogueStep(_ j: Int, reading t: Int, shape: Shape) -> (step: EpilogueStep, operand: Int)? {
     let node = interpreter.graphNodes[j], tensors = interpreter.subgraph.tensors
     guard node.builtin == .add || node.builtin == .mul, node.kernel is Optimized.FloatBinary,
-          interpreter.nodes[j].kernel is Optimized.FloatBinary, !interpreter.fusedAway[j], !interpreter.folded[j],
+          interpreter.nodes[j].kernel is Optimized.FloatBinary, !interpreter.isFusedAway(j), !interpreter.folded[j],
           node.inputs.count == 2, node.outputs.count == 1, tensors[node.outputs[0]].type == .float32 else { return nil }
     switch node.options {
     case .add(let o) where o.fusedActivation == .none: break
@@ -201,7 +201,7 @@ struct FusionContext {
   private func isFusableFullyConnected(_ p: Int) -> Bool {
     let node = interpreter.graphNodes[p]
     guard node.builtin == .fullyConnected, let kernel = interpreter.nodes[p].kernel as? Optimized.FullyConnected,
-          kernel.epilogue == nil, !interpreter.fusedAway[p], !interpreter.folded[p], node.inputs.count >= 2,
+          kernel.epilogue == nil, !interpreter.isFusedAway(p), !interpreter.folded[p], node.inputs.count >= 2,
           case .fullyConnected(let options) = node.options, options.weightsFormat == 0,
           options.fusedActivation == .none || Optimized.FullyConnected.clamp(for: options.fusedActivation) != nil else { return false }
     let (input, weights) = (node.inputs[0], node.inputs[1])
@@ -256,7 +256,7 @@ struct FusionContext {
       guard node.builtin == .add || node.builtin == .mul, node.inputs.count == 2 else { return nil }
       for x in node.inputs where x >= 0 {
         guard let p = producer[x], let step = epilogueStep(k, reading: x, shape: interpreter.shapes[x]), step.step != .residual else { continue }
-        if let kernel = interpreter.nodes[p].kernel as? Optimized.FullyConnected, !interpreter.fusedAway[p],
+        if let kernel = interpreter.nodes[p].kernel as? Optimized.FullyConnected, !interpreter.isFusedAway(p),
            kernel.epilogue == .init(residual: true), interpreter.nodes[p].outputs == [x] {
           steps.insert((k, step.step, step.operand), at: 0)
           (fused, sum) = (p, x)
@@ -292,7 +292,7 @@ struct FusionContext {
   /// the last axis only, keeping it, on Glean's optimised kernel; RSQRT, SQRT, SQUARE or NEG on FLOAT32.
   private func rowwiseOperation(_ p: Int) -> Optimized.Rowwise.Operation? {
     let node = interpreter.graphNodes[p], tensors = interpreter.subgraph.tensors
-    guard !interpreter.fusedAway[p], !interpreter.folded[p], node.outputs.count == 1, node.outputs[0] >= 0,
+    guard !interpreter.isFusedAway(p), !interpreter.folded[p], node.outputs.count == 1, node.outputs[0] >= 0,
           tensors[node.outputs[0]].type == .float32, !node.inputs.isEmpty,
           node.inputs.allSatisfy({ $0 >= 0 }) else { return nil }
     switch node.builtin {
@@ -335,7 +335,7 @@ struct FusionContext {
       return operation.isBinary ? ([inputs[0], inputs[1]], [.init(operation, 0, 1)]) : ([inputs[0]], [.init(operation, 0)])
     }
     let node = interpreter.nodes[p]
-    guard !interpreter.fusedAway[p], let kernel = node.kernel as? Optimized.Rowwise, node.outputs.count == 1 else { return nil }
+    guard !interpreter.isFusedAway(p), let kernel = node.kernel as? Optimized.Rowwise, node.outputs.count == 1 else { return nil }
     return (node.inputs, kernel.steps)
   }
 
