@@ -109,51 +109,107 @@ static inline __m256 exp_avx2(__m256 x) {
   return _mm256_andnot_ps(underflow, result);
 }
 
-/// e^x for x ≤ 0, as exp_avx2 without its overflow path: n = round(x · log2 e) lies in [−126, 0], so 2^n
-/// is a single normal factor; arguments below EXP_LO give 0. Same reduction and polynomial, 9 fewer operations.
+/* e^t for the softmax's arguments t ≤ 0, shaped for a short dependency chain (the vector softmax is bound
+   by the latency of this chain, not by its operation count): n = round(t·log₂e) comes from one FMA with a
+   magic number whose unit in the last place is 1 (its low mantissa bits then hold n + 127, shifted straight
+   into the exponent of s = 2^n), r = t − n·ln 2 in two steps, and e^t = s + (r·s)·P(r) with P of degree 4
+   (Tools/kernels/fit_exp.py: relative error 1.6e-7 over [−87, 0] in float32). t below EXP_LO gives 0; NaN
+   stays NaN. */
+#define EXP_MAGIC 0x1.8000fep23f   // 1.5·2^23 + 127
+#define EXP_C1 0x1.fffffcp-1f
+#define EXP_C2 0x1.fffdc6p-2f
+#define EXP_C3 0x1.555808p-3f
+#define EXP_C4 0x1.573a5ep-5f
+#define EXP_C5 0x1.108f64p-7f
+
 __attribute__((target("avx2,fma")))
-static inline __m256 exp_nonpositive_avx2(__m256 x) {
-  __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ);
-  x = _mm256_andnot_ps(underflow, x);   // underflowing lanes compute e^0, then give 0 (see exp_avx2)
-  __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(LOG2E)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 p = exp_reduced_avx2(x, n);
-  __m256i biased = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
-  __m256 result = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(biased, 23)));
-  return _mm256_andnot_ps(underflow, result);
+static inline __m256 exp_nonpositive_avx2(__m256 t) {
+  const __m256 magic = _mm256_set1_ps(EXP_MAGIC);
+  __m256 n = _mm256_fmadd_ps(t, _mm256_set1_ps(LOG2E), magic);
+  __m256 s = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(n), 23));
+  n = _mm256_sub_ps(n, magic);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), t);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
+  __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(EXP_C5), r, _mm256_set1_ps(EXP_C4));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_C3));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_C2));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(EXP_C1));
+  __m256 e = _mm256_fmadd_ps(_mm256_mul_ps(r, s), p, s);
+  return _mm256_andnot_ps(_mm256_cmp_ps(t, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ), e);
+}
+
+/// The largest of x[0 ..< depth] (−∞ when empty).
+__attribute__((target("avx2,fma")))
+static float row_max_avx2(const float *x, ptrdiff_t depth) {
+  __m256 max0 = _mm256_set1_ps(-INFINITY), max1 = max0;
+  ptrdiff_t i = 0;
+  for (; i + 16 <= depth; i += 16) {
+    max0 = _mm256_max_ps(max0, _mm256_loadu_ps(x + i));
+    max1 = _mm256_max_ps(max1, _mm256_loadu_ps(x + i + 8));
+  }
+  if (i + 8 <= depth) { max0 = _mm256_max_ps(max0, _mm256_loadu_ps(x + i)); i += 8; }
+  float lanes[8], maximum = -INFINITY;
+  _mm256_storeu_ps(lanes, _mm256_max_ps(max0, max1));
+  for (int j = 0; j < 8; j++) maximum = lanes[j] > maximum ? lanes[j] : maximum;
+  for (; i < depth; i++) maximum = x[i] > maximum ? x[i] : maximum;
+  return maximum;
+}
+
+/// exp(beta · (x − maximum)): the non-positive exponential when beta ≥ 0, the general one otherwise (the
+/// arguments are then ≥ 0 and may overflow, as the reference's do); beta = 1 skips the product.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256 softmax_exp_avx2(__m256 x, __m256 maximum, __m256 beta, int unit_beta, int nonpositive) {
+  __m256 t = _mm256_sub_ps(x, maximum);
+  if (!unit_beta) t = _mm256_mul_ps(t, beta);
+  return nonpositive ? exp_nonpositive_avx2(t) : exp_avx2(t);
+}
+
+/// y = exp(beta · (x − maximum)) along one row, returning the sum. Two vectors per step; the last partial
+/// vector goes through the same exponential (masked loads and stores), so every element is computed the
+/// same way. Inlined with constant `unit_beta` and `nonpositive`, so each case is its own loop.
+__attribute__((target("avx2,fma"), always_inline))
+static inline float softmax_exp_row_avx2(const float *x, float *y, ptrdiff_t depth, float beta, float maximum,
+                                         int unit_beta, int nonpositive) {
+  __m256 m = _mm256_set1_ps(maximum), b = _mm256_set1_ps(beta), sum0 = _mm256_setzero_ps(), sum1 = sum0;
+  ptrdiff_t i = 0;
+  for (; i + 16 <= depth; i += 16) {
+    __m256 e0 = softmax_exp_avx2(_mm256_loadu_ps(x + i), m, b, unit_beta, nonpositive);
+    __m256 e1 = softmax_exp_avx2(_mm256_loadu_ps(x + i + 8), m, b, unit_beta, nonpositive);
+    _mm256_storeu_ps(y + i, e0);
+    _mm256_storeu_ps(y + i + 8, e1);
+    sum0 = _mm256_add_ps(sum0, e0);
+    sum1 = _mm256_add_ps(sum1, e1);
+  }
+  for (; i < depth; i += 8) {
+    ptrdiff_t left = depth - i;
+    __m256i active = _mm256_cmpgt_epi32(_mm256_set1_epi32(left < 8 ? (int)left : 8), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    __m256 e = softmax_exp_avx2(_mm256_maskload_ps(x + i, active), m, b, unit_beta, nonpositive);
+    e = _mm256_and_ps(e, _mm256_castsi256_ps(active));
+    _mm256_maskstore_ps(y + i, active, e);
+    sum0 = _mm256_add_ps(sum0, e);
+  }
+  float lanes[8], sum = 0;
+  _mm256_storeu_ps(lanes, _mm256_add_ps(sum0, sum1));
+  for (int j = 0; j < 8; j++) sum += lanes[j];
+  return sum;
+}
+
+/// y = exp(beta · (x − maximum)) / Σ along one row; `maximum` is the row's largest value.
+__attribute__((target("avx2,fma")))
+static void softmax_normalize_avx2(const float *x, float *y, ptrdiff_t depth, float beta, float maximum) {
+  float sum = beta == 1.0f ? softmax_exp_row_avx2(x, y, depth, beta, maximum, 1, 1)
+            : beta >= 0    ? softmax_exp_row_avx2(x, y, depth, beta, maximum, 0, 1)
+                           : softmax_exp_row_avx2(x, y, depth, beta, maximum, 0, 0);
+  float inverse = 1.0f / sum;
+  __m256 s = _mm256_set1_ps(inverse);
+  ptrdiff_t i = 0;
+  for (; i + 8 <= depth; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), s));
+  for (; i < depth; i++) y[i] *= inverse;
 }
 
 __attribute__((target("avx2,fma")))
 static void softmax_row_avx2(const float *x, float *y, ptrdiff_t depth, float beta) {
-  ptrdiff_t i = 0;
-  __m256 vmax = _mm256_set1_ps(-INFINITY);
-  for (; i + 8 <= depth; i += 8) vmax = _mm256_max_ps(vmax, _mm256_loadu_ps(x + i));
-  float lanes[8], maximum = -INFINITY;
-  _mm256_storeu_ps(lanes, vmax);
-  for (int j = 0; j < 8; j++) maximum = lanes[j] > maximum ? lanes[j] : maximum;
-  for (; i < depth; i++) maximum = x[i] > maximum ? x[i] : maximum;
-  __m256 m = _mm256_set1_ps(maximum), b = _mm256_set1_ps(beta), vsum = _mm256_setzero_ps();
-  if (beta >= 0) {
-    // beta · (x − max) ≤ 0: the cheaper exponential of non-positive arguments.
-    for (i = 0; i + 8 <= depth; i += 8) {
-      __m256 e = exp_nonpositive_avx2(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), m), b));
-      _mm256_storeu_ps(y + i, e);
-      vsum = _mm256_add_ps(vsum, e);
-    }
-  } else {
-    for (i = 0; i + 8 <= depth; i += 8) {
-      __m256 e = exp_avx2(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), m), b));
-      _mm256_storeu_ps(y + i, e);
-      vsum = _mm256_add_ps(vsum, e);
-    }
-  }
-  _mm256_storeu_ps(lanes, vsum);
-  float sum = 0;
-  for (int j = 0; j < 8; j++) sum += lanes[j];
-  for (; i < depth; i++) { y[i] = exp_scalar((x[i] - maximum) * beta); sum += y[i]; }
-  float inverse = 1.0f / sum;
-  __m256 s = _mm256_set1_ps(inverse);
-  for (i = 0; i + 8 <= depth; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), s));
-  for (; i < depth; i++) y[i] *= inverse;
+  softmax_normalize_avx2(x, y, depth, beta, row_max_avx2(x, depth));
 }
 
 /// 1 + erf(z), erf as erf_scalar computes it (the same operations, fused into FMAs).
@@ -247,19 +303,32 @@ static void masked_row_portable(const float *x, const float *scale, const float 
 }
 
 #if defined(__x86_64__)
+/// masked_row_portable's values, vectorised (the same roundings); returns their maximum, so that the
+/// softmax need not read the row again to find it.
 __attribute__((target("avx2,fma")))
-static void masked_row_avx2(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t depth) {
+static float masked_row_avx2(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t depth) {
   ptrdiff_t i = 0;
+  __m256 vmax = _mm256_set1_ps(-INFINITY);
   if (scale) {
     __m256 s = _mm256_set1_ps(*scale);
     for (; i + 8 <= depth; i += 8) {
-      __m256 t = _mm256_mul_ps(_mm256_loadu_ps(x + i), s);
-      _mm256_storeu_ps(y + i, _mm256_add_ps(t, _mm256_loadu_ps(mask + i)));
+      __m256 t = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(x + i), s), _mm256_loadu_ps(mask + i));
+      _mm256_storeu_ps(y + i, t);
+      vmax = _mm256_max_ps(vmax, t);
     }
   } else {
-    for (; i + 8 <= depth; i += 8) _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(mask + i)));
+    for (; i + 8 <= depth; i += 8) {
+      __m256 t = _mm256_add_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(mask + i));
+      _mm256_storeu_ps(y + i, t);
+      vmax = _mm256_max_ps(vmax, t);
+    }
   }
   masked_row_portable(x + i, scale, mask + i, y + i, depth - i);
+  float lanes[8], maximum = -INFINITY;
+  _mm256_storeu_ps(lanes, vmax);
+  for (int j = 0; j < 8; j++) maximum = lanes[j] > maximum ? lanes[j] : maximum;
+  for (; i < depth; i++) maximum = y[i] > maximum ? y[i] : maximum;
+  return maximum;
 }
 #endif
 
@@ -270,8 +339,8 @@ void glean_masked_softmax_rows(const float *x, const float *scale, const float *
     float *yr = y + r * depth;
 #if defined(__x86_64__)
     if (avx2) {
-      masked_row_avx2(xr, scale, mask, yr, depth);
-      softmax_row_avx2(yr, yr, depth, beta);
+      float maximum = masked_row_avx2(xr, scale, mask, yr, depth);
+      softmax_normalize_avx2(yr, yr, depth, beta, maximum);
       continue;
     }
 #endif
