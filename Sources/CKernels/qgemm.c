@@ -146,35 +146,24 @@ static void qtile_portable_quads(int quads, const uint8_t *const a[QMR], const i
 }
 
 #if defined(__x86_64__)
-/// Rescales row i's 16 int32 dots (columns j ..< j + 16) to floats and applies the epilogue, as the
-/// scalar code does, operation for operation.
-__attribute__((target("avx2")))
-static inline void rescale_row_avx2(__m256i d0, __m256i d1, float row_scale, const float *weight_scales,
-                                    const glean_epilogue *e, ptrdiff_t i, ptrdiff_t j, float *out) {
-  __m256 rs = _mm256_set1_ps(row_scale);
-  __m256 s0 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j)), s1 = _mm256_mul_ps(rs, _mm256_loadu_ps(weight_scales + j + 8));
-  const float *bias = e ? e->bias : NULL;
-  __m256 b0 = bias ? _mm256_loadu_ps(bias + j) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + j + 8) : _mm256_setzero_ps();
-  __m256 v0 = _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(d0), s0));
-  __m256 v1 = _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(d1), s1));
-  if (glean_epilogue_has_tail(e)) {
-    const glean_epilogue local = *e;   // see glean_epilogue_store_avx2
-    glean_epilogue_store_avx2(&local, v0, i, j, out);
-    glean_epilogue_store_avx2(&local, v1, i, j + 8, out + 8);
-  } else {
-    _mm256_storeu_ps(out, v0);
-    _mm256_storeu_ps(out + 8, v1);
-  }
-}
-
 /// The end of a hybrid tile held in AVX2 registers (c[r] = columns j ..< j + 8 and j + 8 ..< j + 16 of row r):
-/// a whole tile is rescaled, run through the epilogue and written to y (top-left element y[i, j]) and 1 is
-/// returned; otherwise the int32 dots go to `tile` and 0 is returned.
+/// a whole tile is rescaled (bias + dot · (row scale · weight scale), as the scalar code does, operation for
+/// operation), run through the epilogue and written to y (top-left element y[i, j]) and 1 is returned;
+/// otherwise the int32 dots go to `tile` and 0 is returned.
 __attribute__((target("avx2"), always_inline))
 static inline int qtile_finish_avx2(const __m256i c[QMR][2], int32_t tile[QMR][QNR], int rows, int width, const float *row_scales,
                                     const float *weight_scales, const glean_epilogue *e, ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
   if (rows == QMR && width == QNR) {
-    for (int r = 0; r < QMR; r++) rescale_row_avx2(c[r][0], c[r][1], row_scales[r], weight_scales, e, i + r, j, y + r * ldy);
+    __m256 ws0 = _mm256_loadu_ps(weight_scales + j), ws1 = _mm256_loadu_ps(weight_scales + j + 8);
+    const float *bias = e ? e->bias : NULL;
+    __m256 b0 = bias ? _mm256_loadu_ps(bias + j) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + j + 8) : _mm256_setzero_ps();
+    __m256 v[QMR][2];
+    for (int r = 0; r < QMR; r++) {
+      __m256 rs = _mm256_set1_ps(row_scales[r]);
+      v[r][0] = _mm256_add_ps(b0, _mm256_mul_ps(_mm256_cvtepi32_ps(c[r][0]), _mm256_mul_ps(rs, ws0)));
+      v[r][1] = _mm256_add_ps(b1, _mm256_mul_ps(_mm256_cvtepi32_ps(c[r][1]), _mm256_mul_ps(rs, ws1)));
+    }
+    glean_epilogue_store_tile_avx2(glean_epilogue_has_tail(e) ? e : NULL, v, QMR, i, j, y, ldy);
     return 1;
   }
   for (int r = 0; r < QMR; r++) {
@@ -248,19 +237,6 @@ static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
 #endif
 
 #if defined(__aarch64__)
-/// Rescales row i's 16 int32 dots (columns j ..< j + 16) to floats and applies the epilogue, as the
-/// scalar code does, operation for operation. `e` is the tile's local copy (see glean_epilogue_store_avx2).
-static inline void rescale_row_neon(const int32x4_t d[4], float row_scale, const float *weight_scales, const glean_epilogue *e,
-                                    ptrdiff_t i, ptrdiff_t j, float *out) {
-  int tail = glean_epilogue_has_tail(e);
-  for (int t = 0; t < 4; t++) {
-    float32x4_t scale = vmulq_f32(vdupq_n_f32(row_scale), vld1q_f32(weight_scales + j + 4 * t));
-    float32x4_t base = e && e->bias ? vld1q_f32(e->bias + j + 4 * t) : vdupq_n_f32(0.0f);
-    float32x4_t v = vaddq_f32(base, vmulq_f32(vcvtq_f32_s32(d[t]), scale));
-    if (tail) glean_epilogue_store_neon(e, v, i, j + 4 * t, out + 4 * t); else vst1q_f32(out + 4 * t, v);
-  }
-}
-
 /// The sdot tile: QMR (6) rows × QNR (16) columns of the quads layout in 24 int32 accumulators. Each
 /// broadcast activation quad is flipped from u = q + 128 back to q (u ^ 0x80 per byte); after the depth
 /// loop the tile subtracts zp[r] · Σ_p w[j, p]. Same contract as the VNNI tile (qgemm_vnni_tile.h).
@@ -288,9 +264,14 @@ static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *pane
     for (int r = 0; r < QMR; r++) acc[r][t] = vsubq_s32(acc[r][t], vmulq_n_s32(column_sums, zp[r]));
   }
   if (rows == QMR && width == QNR) {
-    glean_epilogue local;   // copied once, so that the compiler keeps its fields in registers
-    if (e) local = *e;
-    for (int r = 0; r < QMR; r++) rescale_row_neon(acc[r], row_scales[r], weight_scales, e ? &local : NULL, i + r, j, y + r * ldy);
+    // Rescaled as the scalar code does, operation for operation: bias + dot · (row scale · weight scale).
+    float32x4_t v[QMR][4];
+    for (int t = 0; t < 4; t++) {
+      float32x4_t ws = vld1q_f32(weight_scales + j + 4 * t);
+      float32x4_t base = e && e->bias ? vld1q_f32(e->bias + j + 4 * t) : vdupq_n_f32(0.0f);
+      for (int r = 0; r < QMR; r++) v[r][t] = vaddq_f32(base, vmulq_f32(vcvtq_f32_s32(acc[r][t]), vmulq_f32(vdupq_n_f32(row_scales[r]), ws)));
+    }
+    glean_epilogue_store_tile_neon(glean_epilogue_has_tail(e) ? e : NULL, v, QMR, i, j, y, ldy);
     return 1;
   }
   for (int r = 0; r < QMR; r++) for (int t = 0; t < 4; t++) vst1q_s32(tile[r] + 4 * t, acc[r][t]);

@@ -120,13 +120,8 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
       c40 = _mm256_add_ps(bias0, c40); c41 = _mm256_add_ps(bias1, c41); c50 = _mm256_add_ps(bias0, c50); c51 = _mm256_add_ps(bias1, c51);
     }
     if (glean_epilogue_has_tail(epilogue)) {
-      const glean_epilogue local = *epilogue, *e = &local;
-      glean_epilogue_store_avx2(e, c00, i, j, c); glean_epilogue_store_avx2(e, c01, i, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(e, c10, i + 1, j, c); glean_epilogue_store_avx2(e, c11, i + 1, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(e, c20, i + 2, j, c); glean_epilogue_store_avx2(e, c21, i + 2, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(e, c30, i + 3, j, c); glean_epilogue_store_avx2(e, c31, i + 3, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(e, c40, i + 4, j, c); glean_epilogue_store_avx2(e, c41, i + 4, j + 8, c + 8); c += ldc;
-      glean_epilogue_store_avx2(e, c50, i + 5, j, c); glean_epilogue_store_avx2(e, c51, i + 5, j + 8, c + 8);
+      __m256 v[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+      glean_epilogue_store_tile_avx2(epilogue, v, MR, i, j, c, ldc);
       return 1;
     }
     _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01); c += ldc;
@@ -149,7 +144,6 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
 #if defined(__clang__)   // the wide tile is written with clang's vector extensions
 #define HAVE_WIDE_TILE 1
 typedef float glean_v16f __attribute__((ext_vector_type(16)));
-typedef float glean_v8f __attribute__((ext_vector_type(8)));
 
 #define WIDE_TILE_NAME tile_wide_avx512
 #define WIDE_TILE_TARGET "avx2,fma,avx512f"
@@ -191,14 +185,7 @@ static int tile_neon(int k, const float *const a[MR], ptrdiff_t stride_k, const 
       for (int r = 0; r < MR; r++) acc[r][q] = vaddq_f32(bias, acc[r][q]);
     }
   }
-  if (glean_epilogue_has_tail(epilogue)) {
-    const glean_epilogue local = *epilogue;
-    for (int r = 0; r < MR; r++) {
-      for (int q = 0; q < 4; q++) glean_epilogue_store_neon(&local, acc[r][q], i + r, j + 4 * q, c + r * ldc + 4 * q);
-    }
-    return 1;
-  }
-  for (int r = 0; r < MR; r++) for (int q = 0; q < 4; q++) vst1q_f32(c + r * ldc + 4 * q, acc[r][q]);
+  glean_epilogue_store_tile_neon(epilogue, acc, MR, i, j, c, ldc);
   return 1;
 }
 #endif

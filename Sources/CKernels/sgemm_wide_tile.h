@@ -60,13 +60,12 @@ static int WIDE_TILE_NAME(int k, const float *const a[WIDE_MR], ptrdiff_t stride
     for (int r = 0; r < WIDE_MR; r++) acc[r] = bias + acc[r];
   }
   if (glean_epilogue_has_tail(epilogue)) {
-    const glean_epilogue local = *epilogue;   // see glean_epilogue_store_avx2
+    __m256 v[WIDE_MR][2];
     for (int r = 0; r < WIDE_MR; r++) {
-      glean_v8f low = __builtin_shufflevector(acc[r], acc[r], 0, 1, 2, 3, 4, 5, 6, 7);
-      glean_v8f high = __builtin_shufflevector(acc[r], acc[r], 8, 9, 10, 11, 12, 13, 14, 15);
-      glean_epilogue_store_avx2(&local, (__m256)low, i + r, j, c + r * ldc);
-      glean_epilogue_store_avx2(&local, (__m256)high, i + r, j + 8, c + r * ldc + 8);
+      v[r][0] = (__m256)__builtin_shufflevector(acc[r], acc[r], 0, 1, 2, 3, 4, 5, 6, 7);
+      v[r][1] = (__m256)__builtin_shufflevector(acc[r], acc[r], 8, 9, 10, 11, 12, 13, 14, 15);
     }
+    glean_epilogue_store_tile_avx2(epilogue, v, WIDE_MR, i, j, c, ldc);
     return 1;
   }
   for (int r = 0; r < WIDE_MR; r++) memcpy(c + r * ldc, &acc[r], sizeof acc[r]);
