@@ -44,20 +44,24 @@ static void row_range_avx2(const float *x, int k, float start, float *low, float
   *low = rl; *high = rh;
 }
 
-/// round-half-away-from-zero of 8 floats: trunc(v + copysign(0.49999997, v)), with the largest float below
-/// one half. Equal to roundf for every float (checked exhaustively over all 2^32 bit patterns: adding the
-/// constant never carries a value just below a half over the integer, and a half rounds up to it);
-/// NaN stays NaN.
-__attribute__((target("avx2")))
-static inline __m256 round_away_avx2(__m256 v) {
-  __m256 sign = _mm256_and_ps(v, _mm256_set1_ps(-0.0f));
-  __m256 nudge = _mm256_or_ps(_mm256_set1_ps(0.49999997f), sign);
-  return _mm256_round_ps(_mm256_add_ps(v, nudge), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+/// q − zp for 8 values, as int32: x · inverse rounded half away from zero, NaN → 0, clamped to
+/// [low, high]. Rounding is trunc(v + copysign(0.49999997, v)), with the largest float below one half:
+/// equal to roundf for every float (checked exhaustively over all 2^32 bit patterns: adding the constant
+/// never carries a value just below a half over the integer, and a half rounds up to it). The clamp comes
+/// before the truncation (the conversion truncates), which gives the same integers because the bounds are
+/// integers; a NaN is zeroed before either.
+__attribute__((target("avx2"), always_inline))
+static inline __m256i quantize8_avx2(const float *x, __m256 inverse, __m256 low, __m256 high) {
+  __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x), inverse);
+  __m256 nudge = _mm256_or_ps(_mm256_set1_ps(0.49999997f), _mm256_and_ps(v, _mm256_set1_ps(-0.0f)));
+  v = _mm256_add_ps(v, nudge);
+  v = _mm256_and_ps(v, _mm256_cmp_ps(v, v, _CMP_ORD_Q));
+  return _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(v, low), high));
 }
 
 /// Scales, rounds, zeroes NaN, clamps to [−bound, bound]; then adds zp, clamps to [lo, hi] in integers and
 /// subtracts zp again, storing q − zp to q16 or q − zp + offset (offset = zp + 128: q + 128) to q8; the
-/// vector loop does the same with one clamp.
+/// vector loops do the same with one clamp.
 __attribute__((target("avx2")))
 static void quantize_row_avx2(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
                               int16_t *q16, uint8_t *q8) {
@@ -67,15 +71,23 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
   float high = (float)(hi - zp) < bound ? (float)(hi - zp) : bound;
   __m256 inv = _mm256_set1_ps(inverse), vmin = _mm256_set1_ps(low), vmax = _mm256_set1_ps(high);
   int i = 0;
-  for (; i + 8 <= k; i += 8) {
-    __m256 r = round_away_avx2(_mm256_mul_ps(_mm256_loadu_ps(x + i), inv));
-    r = _mm256_and_ps(r, _mm256_cmp_ps(r, r, _CMP_ORD_Q));   // NaN → 0, inside [low, high]
-    __m256i v = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(r, vmin), vmax));
-    __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));   // q − zp, exact
-    if (q16) {
-      _mm_storeu_si128((__m128i *)(q16 + i), packed);
-    } else {
-      __m128i u = _mm_add_epi16(packed, _mm_set1_epi16((int16_t)(zp + 128)));   // in [0, 255]
+  if (q16) {
+    for (; i + 16 <= k; i += 16) {
+      __m256i v0 = quantize8_avx2(x + i, inv, vmin, vmax), v1 = quantize8_avx2(x + i + 8, inv, vmin, vmax);
+      // packs works within 128-bit lanes: [v0 low, v1 low, v0 high, v1 high] → reorder the quarters.
+      __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(v0, v1), 0xD8);   // q − zp, exact
+      _mm256_storeu_si256((__m256i *)(q16 + i), packed);
+    }
+    for (; i + 8 <= k; i += 8) {
+      __m256i v = quantize8_avx2(x + i, inv, vmin, vmax);
+      _mm_storeu_si128((__m128i *)(q16 + i), _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
+    }
+  } else {
+    __m128i offset = _mm_set1_epi16((int16_t)(zp + 128));
+    for (; i + 8 <= k; i += 8) {
+      __m256i v = quantize8_avx2(x + i, inv, vmin, vmax);
+      __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+      __m128i u = _mm_add_epi16(packed, offset);   // in [0, 255]
       _mm_storel_epi64((__m128i *)(q8 + i), _mm_packus_epi16(u, u));
     }
   }
