@@ -119,57 +119,75 @@ static void zero_row(int k, int16_t *q16, uint8_t *q8) {
   if (q16) memset(q16, 0, (size_t)k * sizeof(int16_t)); else memset(q8, 128, (size_t)k);
 }
 
+/// How one row is quantized, from its range: LiteRT's scale and zero point, the bounds of q, and whether
+/// the row is all zeros (then it is stored as zeros with scale 1).
+typedef struct {
+  float inverse, bound, scale;
+  int32_t zp, lo, hi;
+  int zero;
+} row_quantization;
+
+static row_quantization row_parameters(float low, float high, int asymmetric) {
+  row_quantization p = {0};
+  if (!asymmetric) {
+    float range = fabsf(low) > fabsf(high) ? fabsf(low) : fabsf(high);
+    if (range == 0) { p.zero = 1; p.scale = 1; return p; }
+    p.inverse = 127.0f / range;
+    p.bound = 127; p.lo = -127; p.hi = 127;
+    p.scale = range / 127.0f;
+    return p;
+  }
+  if (low == high) { p.zero = 1; p.scale = 1; return p; }
+  float scale = (high - low) / 255.0f;
+  double rmin = low, rmax = high, s = scale;
+  double from_min = -128.0 - rmin / s, from_max = 127.0 - rmax / s;
+  double error_min = 128.0 + fabs(rmin / s), error_max = 127.0 + fabs(rmax / s);
+  double zpd = error_min < error_max ? from_min : from_max;
+  if (zpd <= -128.0) p.zp = -128;
+  else if (zpd >= 127.0) p.zp = 127;
+  else p.zp = (int32_t)round(zpd);
+  p.inverse = 1.0f / scale;
+  p.bound = 256; p.lo = -128; p.hi = 127;
+  p.scale = scale;
+  return p;
+}
+
+// Rows are taken in groups: the ranges and parameters of a whole group first, then its rows quantized.
+// Each row's parameters are a chain of divisions (~50 cycles for an asymmetric row) that its own
+// quantization must wait for; computed a group ahead, they overlap with the next rows' range passes.
+#define QUANTIZE_GROUP 8
+
 void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q16, uint8_t *q8, float *scales,
                               int32_t *zero_points, int begin, int end) {
   int stride16 = (k + 1) & ~1, stride8 = (k + 3) & ~3;
   (void)avx2;   // unused where there is no AVX2 path
-  for (int row = begin; row < end; row++) {
-    const float *xr = x + (size_t)row * k;
-    int16_t *qr16 = q16 ? q16 + (size_t)row * stride16 : NULL;
-    uint8_t *qr8 = q16 ? NULL : q8 + (size_t)row * stride8;
-    if (qr16) { for (int p = k; p < stride16; p++) qr16[p] = 0; }
-    else { for (int p = k; p < stride8; p++) qr8[p] = 128; }
-    float low, high, start = asymmetric ? 0.0f : (k > 0 ? xr[0] : 0.0f);
+  for (int group = begin; group < end; group += QUANTIZE_GROUP) {
+    int count = end - group < QUANTIZE_GROUP ? end - group : QUANTIZE_GROUP;
+    row_quantization parameters[QUANTIZE_GROUP];
+    for (int g = 0; g < count; g++) {
+      const float *xr = x + (size_t)(group + g) * k;
+      float low, high, start = asymmetric ? 0.0f : (k > 0 ? xr[0] : 0.0f);
 #if defined(__x86_64__)
-    if (avx2) row_range_avx2(xr, k, start, &low, &high); else
+      if (avx2) row_range_avx2(xr, k, start, &low, &high); else
 #endif
-    row_range_portable(xr, k, start, &low, &high);
-    float inverse, bound;
-    int32_t zp = 0, lo, hi;
-    if (!asymmetric) {
-      float range = fabsf(low) > fabsf(high) ? fabsf(low) : fabsf(high);
-      zero_points[row] = 0;
-      if (range == 0) {
-        zero_row(k, qr16, qr8);
-        scales[row] = 1;
-        continue;
-      }
-      inverse = 127.0f / range;
-      bound = 127; lo = -127; hi = 127;
-      scales[row] = range / 127.0f;
-    } else {
-      if (low == high) {
-        zero_row(k, qr16, qr8);
-        scales[row] = 1;
-        zero_points[row] = 0;
-        continue;
-      }
-      float scale = (high - low) / 255.0f;
-      double rmin = low, rmax = high, s = scale;
-      double from_min = -128.0 - rmin / s, from_max = 127.0 - rmax / s;
-      double error_min = 128.0 + fabs(rmin / s), error_max = 127.0 + fabs(rmax / s);
-      double zpd = error_min < error_max ? from_min : from_max;
-      if (zpd <= -128.0) zp = -128;
-      else if (zpd >= 127.0) zp = 127;
-      else zp = (int32_t)round(zpd);
-      inverse = 1.0f / scale;
-      bound = 256; lo = -128; hi = 127;
-      scales[row] = scale;
-      zero_points[row] = zp;
+      row_range_portable(xr, k, start, &low, &high);
+      parameters[g] = row_parameters(low, high, asymmetric);
     }
+    for (int g = 0; g < count; g++) {
+      int row = group + g;
+      const float *xr = x + (size_t)row * k;
+      const row_quantization p = parameters[g];
+      int16_t *qr16 = q16 ? q16 + (size_t)row * stride16 : NULL;
+      uint8_t *qr8 = q16 ? NULL : q8 + (size_t)row * stride8;
+      if (qr16) { for (int i = k; i < stride16; i++) qr16[i] = 0; }
+      else { for (int i = k; i < stride8; i++) qr8[i] = 128; }
+      scales[row] = p.scale;
+      zero_points[row] = p.zp;
+      if (p.zero) { zero_row(k, qr16, qr8); continue; }
 #if defined(__x86_64__)
-    if (avx2) { quantize_row_avx2(xr, k, inverse, bound, zp, lo, hi, qr16, qr8); continue; }
+      if (avx2) { quantize_row_avx2(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8); continue; }
 #endif
-    quantize_row_portable(xr, k, inverse, bound, zp, lo, hi, qr16, qr8);
+      quantize_row_portable(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8);
+    }
   }
 }
