@@ -1,7 +1,10 @@
 // A fixed pool of worker threads. glean_pool_run publishes a job (function, context, task count)
-// under a new generation number; workers and the caller take task indices from an atomic counter
-// until none are left; the caller then waits for every worker to leave the job. Workers spin
-// briefly for the next job before sleeping on a condition variable.
+// under a new generation number. Tasks are split into one contiguous range per thread: each thread takes
+// the tasks of its own range first (from that range's atomic counter), then helps with the others'
+// ranges. Kernels number their tasks along the rows of their output, so thread t works on the same rows
+// from one operator to the next and mostly reads what it wrote itself, from its own core's cache. The
+// caller then waits for every worker to leave the job. Workers spin briefly for the next job before
+// sleeping on a condition variable.
 #include "glean_kernels.h"
 #include <pthread.h>
 #include <sched.h>
@@ -18,6 +21,12 @@ typedef struct {
   int index;
 } worker_start;
 
+/// One thread's share of a job's tasks, next ..< end, on its own cache line.
+typedef struct {
+  _Alignas(64) atomic_int next;
+  int end;
+} task_range;
+
 struct glean_pool {
   int threads;
   pthread_t *workers;
@@ -27,19 +36,22 @@ struct glean_pool {
   // The current job.
   void (*fn)(void *, int);
   void *context;
-  int count;
-  atomic_int next;
+  task_range *ranges;       // one per thread
   atomic_int busy;          // workers still inside the current job
   atomic_uint generation;   // bumped for each job
   atomic_int stop;
   atomic_flag in_use;       // set while a caller runs a job
 };
 
-static void run_tasks(glean_pool *pool) {
-  for (;;) {
-    int task = atomic_fetch_add_explicit(&pool->next, 1, memory_order_relaxed);
-    if (task >= pool->count) return;
-    pool->fn(pool->context, task);
+/// Runs tasks of the current job: those of the calling thread's range, then what is left of the others'.
+static void run_tasks(glean_pool *pool, int self) {
+  for (int k = 0; k < pool->threads; k++) {
+    task_range *range = &pool->ranges[(self + k) % pool->threads];
+    for (;;) {
+      int task = atomic_fetch_add_explicit(&range->next, 1, memory_order_relaxed);
+      if (task >= range->end) break;
+      pool->fn(pool->context, task);
+    }
   }
 }
 
@@ -62,7 +74,7 @@ static void *worker_main(void *arg) {
     }
     if (atomic_load(&pool->stop)) return NULL;
     seen = generation;
-    run_tasks(pool);
+    run_tasks(pool, start->index);
     atomic_fetch_sub_explicit(&pool->busy, 1, memory_order_acq_rel);
   }
 }
@@ -73,7 +85,11 @@ glean_pool *glean_pool_create(int threads) {
   if (!pool) return NULL;
   pool->workers = calloc((size_t)threads - 1, sizeof(pthread_t));
   pool->starts = calloc((size_t)threads - 1, sizeof(worker_start));
-  if (!pool->workers || !pool->starts) { free(pool->workers); free(pool->starts); free(pool); return NULL; }
+  pool->ranges = aligned_alloc(_Alignof(task_range), (size_t)threads * sizeof(task_range));
+  if (!pool->workers || !pool->starts || !pool->ranges) {
+    free(pool->workers); free(pool->starts); free(pool->ranges); free(pool);
+    return NULL;
+  }
   pthread_mutex_init(&pool->mutex, NULL);
   pthread_cond_init(&pool->wake, NULL);
   int started = 0;
@@ -82,6 +98,7 @@ glean_pool *glean_pool_create(int threads) {
     if (pthread_create(&pool->workers[started], NULL, worker_main, &pool->starts[started]) != 0) break;
   }
   pool->threads = started + 1;
+  for (int t = 0; t < pool->threads; t++) { atomic_init(&pool->ranges[t].next, 0); pool->ranges[t].end = 0; }
   return pool;
 }
 
@@ -97,6 +114,7 @@ void glean_pool_destroy(glean_pool *pool) {
   pthread_mutex_destroy(&pool->mutex);
   free(pool->workers);
   free(pool->starts);
+  free(pool->ranges);
   free(pool);
 }
 
@@ -112,14 +130,16 @@ void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void 
   }
   pool->fn = fn;
   pool->context = context;
-  pool->count = count;
-  atomic_store_explicit(&pool->next, 0, memory_order_relaxed);
+  for (int t = 0; t < pool->threads; t++) {
+    atomic_store_explicit(&pool->ranges[t].next, (int)((int64_t)count * t / pool->threads), memory_order_relaxed);
+    pool->ranges[t].end = (int)((int64_t)count * (t + 1) / pool->threads);
+  }
   atomic_store_explicit(&pool->busy, pool->threads - 1, memory_order_relaxed);
   pthread_mutex_lock(&pool->mutex);
   atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
-  run_tasks(pool);
+  run_tasks(pool, 0);
   for (int spin = 0; atomic_load_explicit(&pool->busy, memory_order_acquire) > 0; spin++) {
     if (spin > 100) sched_yield();
   }
