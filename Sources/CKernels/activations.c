@@ -1,11 +1,15 @@
-// Softmax and GELU with a polynomial exponential, vectorised for AVX2+FMA, with scalar code for
-// other CPUs. exp: x = n·ln2 + r (|r| ≤ ln2/2, Cody-Waite split of ln2), e^r by a degree-6
+// Softmax and GELU with a polynomial exponential, vectorised for AVX2+FMA (x86-64) and NEON (arm64), with
+// scalar code for other CPUs. The NEON functions are the AVX2 ones four lanes wide: the same operations,
+// the same FMAs. exp: x = n·ln2 + r (|r| ≤ ln2/2, Cody-Waite split of ln2), e^r by a degree-6
 // polynomial, times 2^n built in the exponent bits (within 2 ulp of expf over the normal range).
 #include "glean_kernels.h"
 #include "internal.h"
 #include <math.h>
+#include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 // No contraction: the masked softmax must round x · scale and + mask separately, as MUL and ADD do.
@@ -72,6 +76,19 @@ static float gelu_scalar(float v, int approximate) {
   return 0.5f * v * factor;
 }
 
+/* e^t for the softmax's arguments t ≤ 0, shaped for a short dependency chain (the vector softmax is bound
+   by the latency of this chain, not by its operation count): n = round(t·log₂e) comes from one FMA with a
+   magic number whose unit in the last place is 1 (its low mantissa bits then hold n + 127, shifted straight
+   into the exponent of s = 2^n), r = t − n·ln 2 in two steps, and e^t = s + (r·s)·P(r) with P of degree 4
+   (Tools/kernels/fit_exp.py: relative error 1.6e-7 over [−87, 0] in float32). t below EXP_LO gives 0; NaN
+   stays NaN. */
+#define EXP_MAGIC 0x1.8000fep23f   // 1.5·2^23 + 127
+#define EXP_C1 0x1.fffffcp-1f
+#define EXP_C2 0x1.fffdc6p-2f
+#define EXP_C3 0x1.555808p-3f
+#define EXP_C4 0x1.573a5ep-5f
+#define EXP_C5 0x1.108f64p-7f
+
 #if defined(__x86_64__)
 /// e^r for r = x − n·ln 2 (Cody-Waite: ln 2 in two parts), by the degree-6 polynomial: the part of exp
 /// shared by both vector exponentials, before scaling by 2^n.
@@ -109,19 +126,7 @@ static inline __m256 exp_avx2(__m256 x) {
   return _mm256_andnot_ps(underflow, result);
 }
 
-/* e^t for the softmax's arguments t ≤ 0, shaped for a short dependency chain (the vector softmax is bound
-   by the latency of this chain, not by its operation count): n = round(t·log₂e) comes from one FMA with a
-   magic number whose unit in the last place is 1 (its low mantissa bits then hold n + 127, shifted straight
-   into the exponent of s = 2^n), r = t − n·ln 2 in two steps, and e^t = s + (r·s)·P(r) with P of degree 4
-   (Tools/kernels/fit_exp.py: relative error 1.6e-7 over [−87, 0] in float32). t below EXP_LO gives 0; NaN
-   stays NaN. */
-#define EXP_MAGIC 0x1.8000fep23f   // 1.5·2^23 + 127
-#define EXP_C1 0x1.fffffcp-1f
-#define EXP_C2 0x1.fffdc6p-2f
-#define EXP_C3 0x1.555808p-3f
-#define EXP_C4 0x1.573a5ep-5f
-#define EXP_C5 0x1.108f64p-7f
-
+/// e^t for t ≤ 0 (see EXP_MAGIC above).
 __attribute__((target("avx2,fma")))
 static inline __m256 exp_nonpositive_avx2(__m256 t) {
   const __m256 magic = _mm256_set1_ps(EXP_MAGIC);
@@ -261,6 +266,154 @@ __attribute__((target("avx2,fma")))
 static void gelu_avx2(const float *x, float *y, ptrdiff_t count, int approximate) {
   if (approximate) gelu_loop_avx2(x, y, count, 1); else gelu_loop_avx2(x, y, count, 0);
 }
+#elif defined(__aarch64__)
+/// exp_reduced_avx2 with NEON.
+static inline float32x4_t exp_reduced_neon(float32x4_t x, float32x4_t n) {
+  float32x4_t r = vfmsq_f32(x, n, vdupq_n_f32(LN2_HI));
+  r = vfmsq_f32(r, n, vdupq_n_f32(LN2_LO));
+  float32x4_t p = vdupq_n_f32(P5);
+  p = vfmaq_f32(vdupq_n_f32(P4), p, r);
+  p = vfmaq_f32(vdupq_n_f32(P3), p, r);
+  p = vfmaq_f32(vdupq_n_f32(P2), p, r);
+  p = vfmaq_f32(vdupq_n_f32(P1), p, r);
+  p = vfmaq_f32(vdupq_n_f32(P0), p, r);
+  return vfmaq_f32(vaddq_f32(r, vdupq_n_f32(1.0f)), p, vmulq_f32(r, r));
+}
+
+/// exp_avx2 with NEON (n is integral, so converting it by truncation gives the same integer).
+static inline float32x4_t exp_neon(float32x4_t x) {
+  uint32x4_t overflow = vcgtq_f32(x, vdupq_n_f32(EXP_HI)), underflow = vcltq_f32(x, vdupq_n_f32(EXP_LO));
+  x = vminq_f32(vdupq_n_f32(EXP_HI), vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(x), underflow)));
+  float32x4_t n = vrndmq_f32(vfmaq_f32(vdupq_n_f32(0.5f), x, vdupq_n_f32(LOG2E)));
+  float32x4_t p = exp_reduced_neon(x, n);
+  int32x4_t ni = vcvtq_s32_f32(n), half = vshrq_n_s32(ni, 1);
+  float32x4_t s1 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(half, vdupq_n_s32(127)), 23));
+  float32x4_t s2 = vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vsubq_s32(ni, half), vdupq_n_s32(127)), 23));
+  float32x4_t result = vmulq_f32(vmulq_f32(p, s1), s2);
+  result = vbslq_f32(overflow, vdupq_n_f32(INFINITY), result);
+  return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(result), underflow));
+}
+
+/// exp_nonpositive_avx2 with NEON.
+static inline float32x4_t exp_nonpositive_neon(float32x4_t t) {
+  const float32x4_t magic = vdupq_n_f32(EXP_MAGIC);
+  float32x4_t n = vfmaq_f32(magic, t, vdupq_n_f32(LOG2E));
+  float32x4_t s = vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(n), 23));
+  n = vsubq_f32(n, magic);
+  float32x4_t r = vfmsq_f32(t, n, vdupq_n_f32(LN2_HI));
+  r = vfmsq_f32(r, n, vdupq_n_f32(LN2_LO));
+  float32x4_t p = vfmaq_f32(vdupq_n_f32(EXP_C4), vdupq_n_f32(EXP_C5), r);
+  p = vfmaq_f32(vdupq_n_f32(EXP_C3), p, r);
+  p = vfmaq_f32(vdupq_n_f32(EXP_C2), p, r);
+  p = vfmaq_f32(vdupq_n_f32(EXP_C1), p, r);
+  float32x4_t e = vfmaq_f32(s, vmulq_f32(r, s), p);
+  return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(e), vcltq_f32(t, vdupq_n_f32(EXP_LO))));
+}
+
+static float row_max_neon(const float *x, ptrdiff_t depth) {
+  float32x4_t max0 = vdupq_n_f32(-INFINITY), max1 = max0;
+  ptrdiff_t i = 0;
+  for (; i + 8 <= depth; i += 8) {
+    max0 = vmaxq_f32(max0, vld1q_f32(x + i));
+    max1 = vmaxq_f32(max1, vld1q_f32(x + i + 4));
+  }
+  float maximum = vmaxvq_f32(vmaxq_f32(max0, max1));
+  for (; i < depth; i++) maximum = x[i] > maximum ? x[i] : maximum;
+  return maximum;
+}
+
+__attribute__((always_inline))
+static inline float32x4_t softmax_exp_neon(float32x4_t x, float32x4_t maximum, float32x4_t beta, int unit_beta, int nonpositive) {
+  float32x4_t t = vsubq_f32(x, maximum);
+  if (!unit_beta) t = vmulq_f32(t, beta);
+  return nonpositive ? exp_nonpositive_neon(t) : exp_neon(t);
+}
+
+/// softmax_exp_row_avx2 with NEON; the last partial vector goes through a zero-padded copy.
+__attribute__((always_inline))
+static inline float softmax_exp_row_neon(const float *x, float *y, ptrdiff_t depth, float beta, float maximum, int unit_beta,
+                                         int nonpositive) {
+  float32x4_t m = vdupq_n_f32(maximum), b = vdupq_n_f32(beta), sum0 = vdupq_n_f32(0.0f), sum1 = sum0;
+  ptrdiff_t i = 0;
+  for (; i + 8 <= depth; i += 8) {
+    float32x4_t e0 = softmax_exp_neon(vld1q_f32(x + i), m, b, unit_beta, nonpositive);
+    float32x4_t e1 = softmax_exp_neon(vld1q_f32(x + i + 4), m, b, unit_beta, nonpositive);
+    vst1q_f32(y + i, e0);
+    vst1q_f32(y + i + 4, e1);
+    sum0 = vaddq_f32(sum0, e0);
+    sum1 = vaddq_f32(sum1, e1);
+  }
+  for (; i < depth; i += 4) {
+    ptrdiff_t left = depth - i < 4 ? depth - i : 4;
+    float lanes[4] = {0, 0, 0, 0};
+    memcpy(lanes, x + i, (size_t)left * sizeof(float));
+    vst1q_f32(lanes, softmax_exp_neon(vld1q_f32(lanes), m, b, unit_beta, nonpositive));
+    for (ptrdiff_t j = left; j < 4; j++) lanes[j] = 0;
+    memcpy(y + i, lanes, (size_t)left * sizeof(float));
+    sum0 = vaddq_f32(sum0, vld1q_f32(lanes));
+  }
+  return vaddvq_f32(vaddq_f32(sum0, sum1));
+}
+
+static void softmax_normalize_neon(const float *x, float *y, ptrdiff_t depth, float beta, float maximum) {
+  float sum = beta == 1.0f ? softmax_exp_row_neon(x, y, depth, beta, maximum, 1, 1)
+            : beta >= 0    ? softmax_exp_row_neon(x, y, depth, beta, maximum, 0, 1)
+                           : softmax_exp_row_neon(x, y, depth, beta, maximum, 0, 0);
+  float inverse = 1.0f / sum;
+  float32x4_t s = vdupq_n_f32(inverse);
+  ptrdiff_t i = 0;
+  for (; i + 4 <= depth; i += 4) vst1q_f32(y + i, vmulq_f32(vld1q_f32(y + i), s));
+  for (; i < depth; i++) y[i] *= inverse;
+}
+
+static void softmax_row_neon(const float *x, float *y, ptrdiff_t depth, float beta) {
+  softmax_normalize_neon(x, y, depth, beta, row_max_neon(x, depth));
+}
+
+/// one_plus_erf_avx2 with NEON.
+static inline float32x4_t one_plus_erf_neon(float32x4_t z) {
+  float32x4_t limit = vdupq_n_f32(ERF_CLAMP);
+  uint32x4_t beyond = vcageq_f32(z, limit);
+  float32x4_t zc = vminq_f32(vmaxq_f32(z, vdupq_n_f32(-ERF_CLAMP)), limit);
+  float32x4_t t = vmulq_f32(zc, zc), p = vdupq_n_f32(erf_p[6]), q = vdupq_n_f32(erf_q[5]);
+  for (int i = 5; i >= 0; i--) p = vfmaq_f32(vdupq_n_f32(erf_p[i]), p, t);
+  for (int i = 4; i >= 0; i--) q = vfmaq_f32(vdupq_n_f32(erf_q[i]), q, t);
+  float32x4_t e = vdivq_f32(vmulq_f32(zc, p), q);
+  uint32x4_t sign = vandq_u32(vreinterpretq_u32_f32(z), vdupq_n_u32(0x80000000u));
+  float32x4_t unit = vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(vdupq_n_f32(1.0f)), sign));
+  return vaddq_f32(vdupq_n_f32(1.0f), vbslq_f32(beyond, unit, e));
+}
+
+/// gelu8_avx2 with NEON, four values.
+__attribute__((always_inline))
+static inline float32x4_t gelu4_neon(float32x4_t v, int approximate) {
+  float32x4_t factor;
+  if (approximate) {
+    float32x4_t u = vmulq_f32(vdupq_n_f32(0.7978845608028654f),
+                              vfmaq_f32(v, vmulq_f32(vdupq_n_f32(0.044715f), v), vmulq_f32(v, v)));
+    float32x4_t e = exp_neon(vaddq_f32(u, u));
+    factor = vsubq_f32(vdupq_n_f32(2.0f), vdivq_f32(vdupq_n_f32(2.0f), vaddq_f32(e, vdupq_n_f32(1.0f))));
+  } else {
+    factor = one_plus_erf_neon(vmulq_f32(v, vdupq_n_f32(0.7071067811865476f)));
+  }
+  return vmulq_f32(vmulq_f32(vdupq_n_f32(0.5f), v), factor);
+}
+
+__attribute__((always_inline))
+static inline void gelu_loop_neon(const float *x, float *y, ptrdiff_t count, int approximate) {
+  ptrdiff_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    float32x4_t a = gelu4_neon(vld1q_f32(x + i), approximate), b = gelu4_neon(vld1q_f32(x + i + 4), approximate);
+    vst1q_f32(y + i, a);
+    vst1q_f32(y + i + 4, b);
+  }
+  for (; i + 4 <= count; i += 4) vst1q_f32(y + i, gelu4_neon(vld1q_f32(x + i), approximate));
+  for (; i < count; i++) y[i] = gelu_scalar(x[i], approximate);
+}
+
+static void gelu_neon(const float *x, float *y, ptrdiff_t count, int approximate) {
+  if (approximate) gelu_loop_neon(x, y, count, 1); else gelu_loop_neon(x, y, count, 0);
+}
 #endif
 
 static void softmax_row_portable(const float *x, float *y, ptrdiff_t depth, float beta) {
@@ -278,7 +431,7 @@ typedef struct {
   float *y;
   ptrdiff_t rows, depth;
   float beta;
-  int approximate, avx2;
+  int approximate, simd;   // simd: glean_simd()
 } activation_job;
 
 static void softmax_task(void *context, int task) {
@@ -286,14 +439,16 @@ static void softmax_task(void *context, int task) {
   ptrdiff_t begin = (ptrdiff_t)task * ROWS_PER_TASK, end = begin + ROWS_PER_TASK < job->rows ? begin + ROWS_PER_TASK : job->rows;
   for (ptrdiff_t r = begin; r < end; r++) {
 #if defined(__x86_64__)
-    if (job->avx2) { softmax_row_avx2(job->x + r * job->depth, job->y + r * job->depth, job->depth, job->beta); continue; }
+    if (job->simd) { softmax_row_avx2(job->x + r * job->depth, job->y + r * job->depth, job->depth, job->beta); continue; }
+#elif defined(__aarch64__)
+    if (job->simd) { softmax_row_neon(job->x + r * job->depth, job->y + r * job->depth, job->depth, job->beta); continue; }
 #endif
     softmax_row_portable(job->x + r * job->depth, job->y + r * job->depth, job->depth, job->beta);
   }
 }
 
 void glean_softmax_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth, float beta) {
-  activation_job job = {x, y, rows, depth, beta, 0, glean_has_avx2_fma()};
+  activation_job job = {x, y, rows, depth, beta, 0, glean_simd()};
   glean_pool_run(pool, softmax_task, &job, (int)((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK));
 }
 
@@ -302,7 +457,7 @@ typedef struct {
   float *y;
   ptrdiff_t rows, depth;
   float beta;
-  int avx2;
+  int simd;
 } masked_softmax_job;
 
 /// One row of y = x · scale (when given), + mask, written to y; rounded as the separate MUL and ADD.
@@ -343,17 +498,41 @@ static float masked_row_avx2(const float *x, const float *scale, const float *ma
   for (; i < depth; i++) maximum = y[i] > maximum ? y[i] : maximum;
   return maximum;
 }
+#elif defined(__aarch64__)
+/// masked_row_avx2 with NEON.
+static float masked_row_neon(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t depth) {
+  ptrdiff_t i = 0;
+  float32x4_t vmax = vdupq_n_f32(-INFINITY);
+  float32x4_t s = vdupq_n_f32(scale ? *scale : 1.0f);
+  for (; i + 4 <= depth; i += 4) {
+    float32x4_t v = vld1q_f32(x + i);
+    if (scale) v = vmulq_f32(v, s);
+    float32x4_t t = vaddq_f32(v, vld1q_f32(mask + i));
+    vst1q_f32(y + i, t);
+    vmax = vmaxq_f32(vmax, t);
+  }
+  masked_row_portable(x + i, scale, mask + i, y + i, depth - i);
+  float maximum = vmaxvq_f32(vmax);
+  for (; i < depth; i++) maximum = y[i] > maximum ? y[i] : maximum;
+  return maximum;
+}
 #endif
 
 void glean_masked_softmax_rows(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t rows,
-                               ptrdiff_t depth, float beta, int avx2) {
+                               ptrdiff_t depth, float beta, int simd) {
   for (ptrdiff_t r = 0; r < rows; r++) {
     const float *xr = x + r * depth;
     float *yr = y + r * depth;
 #if defined(__x86_64__)
-    if (avx2) {
+    if (simd) {
       float maximum = masked_row_avx2(xr, scale, mask, yr, depth);
       softmax_normalize_avx2(yr, yr, depth, beta, maximum);
+      continue;
+    }
+#elif defined(__aarch64__)
+    if (simd) {
+      float maximum = masked_row_neon(xr, scale, mask, yr, depth);
+      softmax_normalize_neon(yr, yr, depth, beta, maximum);
       continue;
     }
 #endif
@@ -366,12 +545,12 @@ static void masked_softmax_task(void *context, int task) {
   const masked_softmax_job *job = context;
   ptrdiff_t begin = (ptrdiff_t)task * ROWS_PER_TASK, end = begin + ROWS_PER_TASK < job->rows ? begin + ROWS_PER_TASK : job->rows;
   glean_masked_softmax_rows(job->x + begin * job->depth, job->scale, job->mask, job->y + begin * job->depth, end - begin,
-                            job->depth, job->beta, job->avx2);
+                            job->depth, job->beta, job->simd);
 }
 
 void glean_masked_softmax_f32(glean_pool *pool, const float *x, const float *scale, const float *mask, float *y,
                               ptrdiff_t rows, ptrdiff_t depth, float beta) {
-  masked_softmax_job job = {x, scale, mask, y, rows, depth, beta, glean_has_avx2_fma()};
+  masked_softmax_job job = {x, scale, mask, y, rows, depth, beta, glean_simd()};
   glean_pool_run(pool, masked_softmax_task, &job, (int)((rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK));
 }
 
@@ -381,13 +560,15 @@ static void gelu_task(void *context, int task) {
   const activation_job *job = context;
   ptrdiff_t begin = (ptrdiff_t)task * GELU_PER_TASK, end = begin + GELU_PER_TASK < job->rows ? begin + GELU_PER_TASK : job->rows;
 #if defined(__x86_64__)
-  if (job->avx2) { gelu_avx2(job->x + begin, job->y + begin, end - begin, job->approximate); return; }
+  if (job->simd) { gelu_avx2(job->x + begin, job->y + begin, end - begin, job->approximate); return; }
+#elif defined(__aarch64__)
+  if (job->simd) { gelu_neon(job->x + begin, job->y + begin, end - begin, job->approximate); return; }
 #endif
   gelu_portable(job->x + begin, job->y + begin, end - begin, job->approximate);
 }
 
 void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate) {
-  activation_job job = {x, y, count, 1, 0, approximate, glean_has_avx2_fma()};
+  activation_job job = {x, y, count, 1, 0, approximate, glean_simd()};
   glean_pool_run(pool, gelu_task, &job, (int)((count + GELU_PER_TASK - 1) / GELU_PER_TASK));
 }
 

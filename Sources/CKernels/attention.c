@@ -12,7 +12,7 @@
 #define ATTENTION_ROWS 48   // query rows per task (a multiple of the GEMM tiles' 6 and 12 rows)
 
 typedef struct {
-  int heads, m, n, d, dv, row_blocks, isa, avx2;   // isa: glean_sgemm_isa(), for the GEMMs; avx2: for the softmax
+  int heads, m, n, d, dv, row_blocks, isa, simd;   // isa: glean_sgemm_isa(), for the GEMMs; simd: glean_simd(), for the softmax
   const float *q, *k, *v, *scale, *mask;
   ptrdiff_t q_head, q_m, q_k, k_head, k_k, k_n, v_head, v_k, v_n;
   float beta;
@@ -39,7 +39,7 @@ static void attention_task(void *context, int task) {
   float *scores = job->scores + (size_t)glean_pool_thread_index() * ATTENTION_ROWS * (size_t)job->n;
   const float *q = job->q + head * job->q_head + r0 * job->q_m;
   glean_sgemm_serial(job->isa, rows, job->n, job->d, q, job->q_m, job->q_k, job->packed_k + head * job->packed_k_size, NULL, scores, job->n);
-  glean_masked_softmax_rows(scores, job->scale, job->mask, scores, rows, job->n, job->beta, job->avx2);
+  glean_masked_softmax_rows(scores, job->scale, job->mask, scores, rows, job->n, job->beta, job->simd);
   float *out = job->out + ((size_t)head * job->m + r0) * job->dv;
   glean_sgemm_serial(job->isa, rows, job->dv, job->n, scores, job->n, 1, job->packed_v + head * job->packed_v_size, NULL, out, job->dv);
 }
@@ -52,7 +52,7 @@ void glean_attention_f32(glean_pool *pool, int heads, int m, int n, int d, int d
   if (heads <= 0 || m <= 0 || dv <= 0) return;
   attention_job job = {
     .heads = heads, .m = m, .n = n, .d = d, .dv = dv, .row_blocks = (m + ATTENTION_ROWS - 1) / ATTENTION_ROWS,
-    .isa = glean_sgemm_isa(), .avx2 = glean_has_avx2_fma(), .q = q, .k = k, .v = v, .scale = scale, .mask = mask,
+    .isa = glean_sgemm_isa(), .simd = glean_simd(), .q = q, .k = k, .v = v, .scale = scale, .mask = mask,
     .q_head = q_head, .q_m = q_m, .q_k = q_k, .k_head = k_head, .k_k = k_k, .k_n = k_n,
     .v_head = v_head, .v_k = v_k, .v_n = v_n, .beta = beta, .out = out,
     .packed_k_size = glean_sgemm_packed_size(d, n), .packed_v_size = glean_sgemm_packed_size(n, dv),

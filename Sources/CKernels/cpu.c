@@ -69,6 +69,14 @@ static int features(void) {
 
 int glean_has_avx2_fma(void) { return (features() & FEATURE_AVX2_FMA) && !force_portable; }
 
+int glean_simd(void) {
+#if defined(__aarch64__)
+  return !force_portable;
+#else
+  return glean_has_avx2_fma();
+#endif
+}
+
 int glean_sgemm_isa(void) {
 #if defined(__aarch64__)
   return force_portable ? GLEAN_SGEMM_PORTABLE : GLEAN_SGEMM_NEON;   // NEON is part of every arm64 CPU

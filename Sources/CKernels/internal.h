@@ -3,6 +3,9 @@
 #define GLEAN_KERNELS_INTERNAL_H
 #include "glean_kernels.h"
 int glean_has_avx2_fma(void);
+/// Whether the calling thread may use the vector activations (softmax, GELU): AVX2+FMA on x86-64, NEON on
+/// arm64 (every arm64 CPU), unless glean_kernels_force_portable is set.
+int glean_simd(void);
 
 /// The float GEMM's micro-kernel on the calling thread: portable C, AVX2 (6 × 16 tiles), or the wide
 /// tile (12 × 16, one 16-float vector per row) compiled for AVX-512F, or the same wide tile compiled for
@@ -19,7 +22,7 @@ enum { GLEAN_VNNI_NONE = 0, GLEAN_VNNI_EMULATED = 1, GLEAN_VNNI_AVX = 2, GLEAN_V
 int glean_vnni(void);
 /// Rows of y = softmax(beta · (x · scale + mask)) on the calling thread (glean_masked_softmax_f32's rows).
 void glean_masked_softmax_rows(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t rows,
-                               ptrdiff_t depth, float beta, int avx2);
+                               ptrdiff_t depth, float beta, int simd);
 /// glean_sgemm on the calling thread with the instruction set (glean_sgemm_isa) chosen by the caller (a task of a pool job
 /// passes the job's choice, made on the thread that started it).
 void glean_sgemm_serial(int isa, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,

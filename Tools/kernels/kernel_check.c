@@ -4,7 +4,8 @@
 //     epilogue (model: fmaf in a loop); the portable path: multiply then add in the same order;
 //   - hybrid FULLY_CONNECTED, every layout and path: LiteRT's integer dots and rescale (model: int64 dots of
 //     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again);
-// over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; on x86-64 also with
+// over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; and the softmax and GELU
+// of each path against double-precision formulas (within 1e-6); on x86-64 also with
 // glean_kernels_emulate_wide (the AVX-512 and VNNI tiles compiled for AVX2). The Swift tests check the same
 // kernels against the reference kernels; this tool exists for the paths a machine cannot run natively —
 // arm64 under QEMU from an x86-64 machine:
@@ -162,9 +163,59 @@ static void check_hybrid(glean_pool *pool, int m, int k, int n, int asymmetric, 
   free(x); free(y); free(expected); free(scales); free(bias); free(wscale); free(zp); free(w); free(packed); free(q);
 }
 
+/// Softmax, masked softmax and GELU of the path in use against double-precision formulas: within 1e-6
+/// (softmax values lie in [0, 1]) and 1e-6 · max(1, |x|) (GELU), over rows of every length up to 40 and 384,
+/// betas that take each loop (1, other positive, negative) and masks of −10000.
+static void check_activations(const char *path) {
+  enum { MAXLEN = 384 };
+  float x[MAXLEN], mask[MAXLEN], y[MAXLEN], scale = 0.125f;
+  const float betas[] = {1.0f, 0.7f, -0.4f};
+  for (int length = 1; length <= MAXLEN; length = length < 40 ? length + 1 : MAXLEN + (length == MAXLEN)) {
+    for (int b = 0; b < 3; b++) {
+      for (int masked = 0; masked < 2; masked++) {
+        for (int i = 0; i < length; i++) { x[i] = uniform() * 12; mask[i] = i % 5 == 3 ? -10000.0f : 0.0f; }
+        if (masked) glean_masked_softmax_f32(NULL, x, &scale, mask, y, 1, length, betas[b]);
+        else glean_softmax_f32(NULL, x, y, 1, length, betas[b]);
+        double z[MAXLEN], maximum = -INFINITY, sum = 0;
+        for (int i = 0; i < length; i++) {
+          float t = masked ? x[i] * scale : x[i];   // the kernel rounds x · scale and + mask separately
+          z[i] = masked ? (double)(t + mask[i]) : (double)t;
+          if (z[i] > maximum) maximum = z[i];
+        }
+        for (int i = 0; i < length; i++) { z[i] = exp((z[i] - maximum) * betas[b]); sum += z[i]; }
+        for (int i = 0; i < length; i++) {
+          double expected = z[i] / sum;   // NaN where the reference's exponentials overflow too (masks with beta < 0)
+          if (!(fabs(y[i] - expected) <= 1e-6) && !(isnan(y[i]) && isnan(expected))) {
+            printf("FAIL %s softmax%s length %d beta %g: element %d is %.9g, expected %.9g\n", path, masked ? " (masked)" : "",
+                   length, betas[b], i, y[i], expected);
+            failures++;
+            break;
+          }
+        }
+      }
+    }
+  }
+  enum { COUNT = 4099 };
+  static float v[COUNT], g[COUNT];
+  for (int i = 0; i < COUNT; i++) v[i] = i < 2000 ? -10 + 20.0f * i / 2000 : uniform() * (i % 3 ? 4 : 60);
+  for (int approximate = 0; approximate < 2; approximate++) {
+    glean_gelu_f32(NULL, v, g, COUNT, approximate);
+    for (int i = 0; i < COUNT; i++) {
+      double xv = v[i], expected = approximate ? 0.5 * xv * (1 + tanh(0.7978845608028654 * (xv + 0.044715 * xv * xv * xv)))
+                                               : 0.5 * xv * (1 + erf(xv / sqrt(2.0)));
+      if (!(fabs(g[i] - expected) <= 1e-6 * fmax(1.0, fabs(xv)))) {
+        printf("FAIL %s GELU (%s): x = %.9g gives %.9g, expected %.9g\n", path, approximate ? "tanh" : "erf", v[i], g[i], expected);
+        failures++;
+        break;
+      }
+    }
+  }
+}
+
 static void check_all(const char *path, int fused) {
   static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
                                   {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512}};
+  check_activations(path);
   glean_pool *pools[2] = {NULL, glean_pool_create(3)};
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     for (int t = 0; t < 2; t++) {
