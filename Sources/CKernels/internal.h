@@ -43,7 +43,7 @@ static inline void glean_gemm_task_block(int task, int column_chunks, int m, int
 /// chosen by the caller. Rows are stored in one of two forms: with `q16`, as q − zp widened to int16 (rows of
 /// k rounded up to 2 elements, padding 0); with `q8`, as q + 128 in uint8 (rows of k rounded up to 4
 /// bytes, padding 128, which stands for 0). zero_points[row] is always written (0 when symmetric).
-void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q16, uint8_t *q8, float *scales,
+void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, int16_t *q16, uint8_t *q8, float *scales,
                               int32_t *zero_points, int begin, int end);
 /// glean_binary_f32 on the calling thread, `rows` rows of `cols` outputs (y's rows are `cols` apart), with the
 /// instruction set chosen by the caller: the same element-wise operation, so the same values.

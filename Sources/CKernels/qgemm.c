@@ -373,7 +373,7 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
 typedef struct {
   qgemm_job gemm;
   const float *x;
-  int asymmetric, row_block;
+  int asymmetric, row_block, simd;   // simd: glean_simd(), for the quantization
   void *q;
   float *row_scales;
   int32_t *zero_points;
@@ -384,7 +384,7 @@ static void hybrid_task(void *context, int task) {
   const hybrid_job *job = context;
   int m = job->gemm.m, i_begin = task * job->row_block, i_end = i_begin + job->row_block < m ? i_begin + job->row_block : m;
   int quads = job->gemm.format == QFORMAT_QUADS;
-  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->gemm.avx2, quads ? NULL : job->q, quads ? job->q : NULL,
+  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->simd, quads ? NULL : job->q, quads ? job->q : NULL,
                            job->row_scales, job->zero_points, i_begin, i_end);
   qgemm_block(&job->gemm, i_begin, i_end, 0, (job->gemm.n + QNR - 1) / QNR);
 }
@@ -403,7 +403,7 @@ int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const fl
   hybrid_job job = {
     .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy, 1,
              glean_has_avx2_fma(), glean_vnni()},
-    .x = x, .asymmetric = asymmetric, .row_block = row_block, .q = q, .row_scales = row_scales, .zero_points = zero_points,
+    .x = x, .asymmetric = asymmetric, .row_block = row_block, .simd = glean_simd(), .q = q, .row_scales = row_scales, .zero_points = zero_points,
   };
   glean_pool_run(pool, hybrid_task, &job, (m + row_block - 1) / row_block);
   return 0;

@@ -1,4 +1,4 @@
-// Per-row input quantization of hybrid kernels, bit for bit as Glean's reference
+// Per-row input quantization of hybrid kernels (AVX2, NEON, portable), bit for bit as Glean's reference
 // (Sources/TFLiteKernels/Support/HybridQuantization.swift, itself LiteRT's tensor_utils):
 // min/max ignoring NaN, float scale, rounding half away from zero, NaN → 0, clamping.
 // Results are stored in the form the hybrid GEMM's weights are packed for (see qgemm.c):
@@ -11,6 +11,8 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 #pragma clang fp contract(off)
@@ -102,6 +104,65 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
 }
 #endif
 
+#if defined(__aarch64__)
+/// row_range_avx2 with NEON: a NaN element is replaced by the running value before the comparison, so it
+/// keeps that value (fminnm/fmaxnm would not do: a signalling NaN makes them return NaN); a NaN start
+/// stays, as on the other paths.
+static void row_range_neon(const float *x, int k, float start, float *low, float *high) {
+  if (start != start) { *low = start; *high = start; return; }
+  float32x4_t lo = vdupq_n_f32(start), hi = lo;
+  int i = 0;
+  for (; i + 4 <= k; i += 4) {
+    float32x4_t v = vld1q_f32(x + i);
+    uint32x4_t number = vceqq_f32(v, v);
+    lo = vminq_f32(lo, vbslq_f32(number, v, lo));
+    hi = vmaxq_f32(hi, vbslq_f32(number, v, hi));
+  }
+  float rl = vminvq_f32(lo), rh = vmaxvq_f32(hi);
+  for (; i < k; i++) { rl = x[i] < rl ? x[i] : rl; rh = x[i] > rh ? x[i] : rh; }
+  *low = rl; *high = rh;
+}
+
+/// quantize8_avx2 with NEON, four values: the same roundings, the clamp before the truncating conversion.
+static inline int32x4_t quantize4_neon(const float *x, float32x4_t inverse, float32x4_t low, float32x4_t high) {
+  float32x4_t v = vmulq_f32(vld1q_f32(x), inverse);
+  uint32x4_t sign = vandq_u32(vreinterpretq_u32_f32(v), vdupq_n_u32(0x80000000u));
+  float32x4_t nudge = vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(vdupq_n_f32(0.49999997f)), sign));
+  v = vaddq_f32(v, nudge);
+  v = vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(v), vceqq_f32(v, v)));   // NaN → 0
+  return vcvtq_s32_f32(vminq_f32(vmaxq_f32(v, low), high));
+}
+
+/// quantize_row_avx2 with NEON.
+static void quantize_row_neon(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
+                              int16_t *q16, uint8_t *q8) {
+  float low = (float)(lo - zp) > -bound ? (float)(lo - zp) : -bound;
+  float high = (float)(hi - zp) < bound ? (float)(hi - zp) : bound;
+  float32x4_t inv = vdupq_n_f32(inverse), vmin = vdupq_n_f32(low), vmax = vdupq_n_f32(high);
+  int i = 0;
+  if (q16) {
+    for (; i + 8 <= k; i += 8) {
+      int16x8_t packed = vcombine_s16(vmovn_s32(quantize4_neon(x + i, inv, vmin, vmax)), vmovn_s32(quantize4_neon(x + i + 4, inv, vmin, vmax)));
+      vst1q_s16(q16 + i, packed);   // q − zp, in [−255, 255]: exact in int16
+    }
+  } else {
+    int16x8_t offset = vdupq_n_s16((int16_t)(zp + 128));
+    for (; i + 8 <= k; i += 8) {
+      int16x8_t packed = vcombine_s16(vmovn_s32(quantize4_neon(x + i, inv, vmin, vmax)), vmovn_s32(quantize4_neon(x + i + 4, inv, vmin, vmax)));
+      vst1_u8(q8 + i, vqmovun_s16(vaddq_s16(packed, offset)));   // in [0, 255]
+    }
+  }
+  for (; i < k; i++) {
+    float r = roundf(x[i] * inverse);
+    if (isnan(r)) r = 0;
+    r = r < -bound ? -bound : (r > bound ? bound : r);
+    int32_t v = (int32_t)r + zp;
+    v = v < lo ? lo : (v > hi ? hi : v);
+    if (q16) q16[i] = (int16_t)(v - zp); else q8[i] = (uint8_t)(v + 128);
+  }
+}
+#endif
+
 static void quantize_row_portable(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
                                   int16_t *q16, uint8_t *q8) {
   for (int i = 0; i < k; i++) {
@@ -157,10 +218,10 @@ static row_quantization row_parameters(float low, float high, int asymmetric) {
 // quantization must wait for; computed a group ahead, they overlap with the next rows' range passes.
 #define QUANTIZE_GROUP 8
 
-void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, int16_t *q16, uint8_t *q8, float *scales,
+void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, int16_t *q16, uint8_t *q8, float *scales,
                               int32_t *zero_points, int begin, int end) {
   int stride16 = (k + 1) & ~1, stride8 = (k + 3) & ~3;
-  (void)avx2;   // unused where there is no AVX2 path
+  (void)simd;   // unused where there is no vector path
   for (int group = begin; group < end; group += QUANTIZE_GROUP) {
     int count = end - group < QUANTIZE_GROUP ? end - group : QUANTIZE_GROUP;
     row_quantization parameters[QUANTIZE_GROUP];
@@ -168,7 +229,9 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, i
       const float *xr = x + (size_t)(group + g) * k;
       float low, high, start = asymmetric ? 0.0f : (k > 0 ? xr[0] : 0.0f);
 #if defined(__x86_64__)
-      if (avx2) row_range_avx2(xr, k, start, &low, &high); else
+      if (simd) row_range_avx2(xr, k, start, &low, &high); else
+#elif defined(__aarch64__)
+      if (simd) row_range_neon(xr, k, start, &low, &high); else
 #endif
       row_range_portable(xr, k, start, &low, &high);
       parameters[g] = row_parameters(low, high, asymmetric);
@@ -185,7 +248,9 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int avx2, i
       zero_points[row] = p.zp;
       if (p.zero) { zero_row(k, qr16, qr8); continue; }
 #if defined(__x86_64__)
-      if (avx2) { quantize_row_avx2(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8); continue; }
+      if (simd) { quantize_row_avx2(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8); continue; }
+#elif defined(__aarch64__)
+      if (simd) { quantize_row_neon(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8); continue; }
 #endif
       quantize_row_portable(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8);
     }

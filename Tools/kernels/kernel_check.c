@@ -4,8 +4,9 @@
 //     epilogue (model: fmaf in a loop); the portable path: multiply then add in the same order;
 //   - hybrid FULLY_CONNECTED, every layout and path: LiteRT's integer dots and rescale (model: int64 dots of
 //     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again);
-// over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; and the softmax and GELU
-// of each path against double-precision formulas (within 1e-6); on x86-64 also with
+// over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; the softmax and GELU of
+// each path against double-precision formulas (within 1e-6); the vector input quantization against the
+// portable one, bit for bit, on any float bit pattern; on x86-64 also with
 // glean_kernels_emulate_wide (the AVX-512 and VNNI tiles compiled for AVX2). The Swift tests check the same
 // kernels against the reference kernels; this tool exists for the paths a machine cannot run natively —
 // arm64 under QEMU from an x86-64 machine:
@@ -22,6 +23,7 @@
 //
 // Offline tool, not part of the package. Prints one line per failure and a summary; exits 1 on any failure.
 #include "glean_kernels.h"
+#include "internal.h"   // glean_quantize_row_range, glean_simd
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -212,10 +214,50 @@ static void check_activations(const char *path) {
   }
 }
 
+/// The input quantization of the vector path (AVX2 or NEON) against the portable one, bit for bit: rows of
+/// ordinary values, halves (rounding ties), huge values, infinities, NaNs (quiet and signalling: any bit
+/// pattern), both forms (int16 q − zp, uint8 q + 128) and both modes (symmetric, asymmetric).
+static void check_quantization(const char *path) {
+  if (!glean_simd()) return;
+  enum { ROWS = 64, MAXK = 130 };
+  static float x[ROWS * MAXK], scales[2][ROWS];
+  static int16_t q16[2][ROWS * (MAXK + 4)];
+  static uint8_t q8[2][ROWS * (MAXK + 4)];   // rows padded to 2 or 4 elements
+  static int32_t zp[2][ROWS];
+  for (int k = 1; k <= MAXK; k += k < 40 ? 1 : 45) {
+    for (int i = 0; i < ROWS * k; i++) {
+      uint32_t bits = next();
+      float any;
+      memcpy(&any, &bits, sizeof any);
+      switch (next() % 8) {
+        case 0: x[i] = any; break;
+        case 1: x[i] = (float)((int)(next() % 2001) - 1000) * 0.5f; break;
+        case 2: x[i] = uniform() * ldexpf(1, (int)(next() % 60) - 20); break;
+        default: x[i] = uniform() * 10;
+      }
+    }
+    for (int asymmetric = 0; asymmetric < 2; asymmetric++) {
+      for (int form = 0; form < 2; form++) {
+        for (int simd = 0; simd < 2; simd++) {
+          glean_quantize_row_range(x, k, asymmetric, simd, form ? NULL : q16[simd], form ? q8[simd] : NULL, scales[simd], zp[simd], 0, ROWS);
+        }
+        int same = memcmp(scales[0], scales[1], sizeof scales[0]) == 0 && memcmp(zp[0], zp[1], sizeof zp[0]) == 0 &&
+                   (form ? memcmp(q8[0], q8[1], (size_t)ROWS * ((k + 3) & ~3)) : memcmp(q16[0], q16[1], sizeof(int16_t) * ROWS * ((k + 1) & ~1))) == 0;
+        if (!same) {
+          printf("FAIL %s quantization k %d %s %s: vector and portable rows differ\n", path, k, asymmetric ? "asymmetric" : "symmetric",
+                 form ? "uint8" : "int16");
+          failures++;
+        }
+      }
+    }
+  }
+}
+
 static void check_all(const char *path, int fused) {
   static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
                                   {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512}};
   check_activations(path);
+  check_quantization(path);
   glean_pool *pools[2] = {NULL, glean_pool_create(3)};
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     for (int t = 0; t < 2; t++) {
