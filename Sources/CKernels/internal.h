@@ -50,5 +50,5 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, i
 void glean_binary_rows(int op, int avx2, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
                        ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols);
 /// The mean of one contiguous row as glean_mean_rows_f32 computes it (same summation order).
-float glean_row_mean(const float *x, ptrdiff_t depth, int avx2);
+float glean_row_mean(const float *x, ptrdiff_t depth, int simd);
 #endif

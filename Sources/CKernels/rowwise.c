@@ -40,7 +40,7 @@ typedef struct {
   ptrdiff_t rows, n, block_rows;
   float *scratch;
   size_t scratch_per_thread;
-  int avx2;
+  int simd;   // glean_simd(): the vector mean and (on x86-64) the AVX2 element-wise rows
 } rowwise_job;
 
 /// Where value v's rows r0 ..< r0 + rows are, with strides (row, col) as glean_binary_f32 takes them.
@@ -94,14 +94,14 @@ static void rowwise_task(void *context, int task) {
     ptrdiff_t cols = job->result_kinds[s] == GLEAN_ROWWISE_FULL ? n : 1;
     operand a = value_of(job, results, step.a, r0);
     if (step.op == GLEAN_ROWWISE_MEAN) {
-      for (ptrdiff_t i = 0; i < rows; i++) y[i] = glean_row_mean(a.data + i * a.row, n, job->avx2);
+      for (ptrdiff_t i = 0; i < rows; i++) y[i] = glean_row_mean(a.data + i * a.row, n, job->simd);
     } else if (step.op >= GLEAN_ROWWISE_RSQRT) {
       for (ptrdiff_t i = 0; i < rows; i++) {
         for (ptrdiff_t j = 0; j < cols; j++) y[i * cols + j] = unary(step.op, a.data[i * a.row + j * a.col]);
       }
     } else {
       operand b = value_of(job, results, step.b, r0);
-      glean_binary_rows(step.op, job->avx2, a.data, a.row, a.col, b.data, b.row, b.col, y, rows, cols);
+      glean_binary_rows(step.op, job->simd, a.data, a.row, a.col, b.data, b.row, b.col, y, rows, cols);
     }
   }
 }
@@ -111,7 +111,7 @@ void glean_rowwise_f32(glean_pool *pool, const glean_rowwise_step *steps, const 
                        ptrdiff_t rows, ptrdiff_t n, float *scratch) {
   if (step_count <= 0 || step_count > 64 || rows <= 0 || n <= 0) return;
   rowwise_job job = {steps, result_kinds, step_count, inputs, input_kinds, input_count, output, rows, n, block_rows(n), scratch,
-                     scratch_per_thread(result_kinds, step_count, n), glean_has_avx2_fma()};
+                     scratch_per_thread(result_kinds, step_count, n), glean_simd()};
   ptrdiff_t tasks = (rows + job.block_rows - 1) / job.block_rows;
   glean_pool_run(pool, rowwise_task, &job, (int)tasks);
 }

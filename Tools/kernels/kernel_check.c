@@ -6,7 +6,8 @@
 //     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again);
 // over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; the softmax and GELU of
 // each path against double-precision formulas (within 1e-6); the vector input quantization against the
-// portable one, bit for bit, on any float bit pattern; on x86-64 also with
+// portable one, bit for bit, on any float bit pattern; the row mean against a model of each path's
+// summation order, bit for bit; on x86-64 also with
 // glean_kernels_emulate_wide (the AVX-512 and VNNI tiles compiled for AVX2). The Swift tests check the same
 // kernels against the reference kernels; this tool exists for the paths a machine cannot run natively —
 // arm64 under QEMU from an x86-64 machine:
@@ -253,11 +254,38 @@ static void check_quantization(const char *path) {
   }
 }
 
+/// MEAN of rows on the path in use against a model of its summation order, bit for bit: the vector paths
+/// (AVX2, NEON) sum x[i + j] into partial sum j (j < 16) over whole groups of 16, add partial sums j and
+/// j + 8, then lanes 0 … 7 and the tail in order; the portable path sums in order.
+static void check_mean(const char *path) {
+  enum { MAXN = 600 };
+  static float x[MAXN];
+  for (int n = 1; n <= MAXN; n += n < 40 ? 1 : 97) {
+    for (int i = 0; i < n; i++) x[i] = uniform() * ldexpf(1, (int)(next() % 12));
+    float mean;
+    glean_mean_rows_f32(NULL, x, &mean, 1, n);
+    float sum = 0;
+    int i = 0;
+    if (glean_simd()) {
+      float partial[16] = {0};
+      for (; i + 16 <= n; i += 16) for (int j = 0; j < 16; j++) partial[j] = partial[j] + x[i + j];
+      for (int j = 0; j < 8; j++) sum = sum + (partial[j] + partial[j + 8]);
+    }
+    for (; i < n; i++) sum = sum + x[i];
+    float expected = sum / (float)n;
+    if (memcmp(&mean, &expected, sizeof mean) != 0) {
+      printf("FAIL %s mean n %d: %.9g, expected %.9g\n", path, n, mean, expected);
+      failures++;
+    }
+  }
+}
+
 static void check_all(const char *path, int fused) {
   static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
                                   {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512}};
   check_activations(path);
   check_quantization(path);
+  check_mean(path);
   glean_pool *pools[2] = {NULL, glean_pool_create(3)};
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     for (int t = 0; t < 2; t++) {
