@@ -27,6 +27,21 @@ static void row_range_portable(const float *x, int k, float start, float *low, f
   *low = lo; *high = hi;
 }
 
+/// One row's quantization, scalar: scales, rounds half away from zero, zeroes NaN, clamps to [−bound, bound];
+/// then adds zp, clamps to [lo, hi] in integers and subtracts zp again, storing q − zp to q16 or q + 128 to q8.
+/// The vector versions below do the same and hand it their last partial vector.
+static void quantize_row_portable(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
+                                  int16_t *q16, uint8_t *q8) {
+  for (int i = 0; i < k; i++) {
+    float r = roundf(x[i] * inverse);
+    if (isnan(r)) r = 0;
+    r = r < -bound ? -bound : (r > bound ? bound : r);
+    int32_t v = (int32_t)r + zp;
+    v = v < lo ? lo : (v > hi ? hi : v);
+    if (q16) q16[i] = (int16_t)(v - zp); else q8[i] = (uint8_t)(v + 128);
+  }
+}
+
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
 static void row_range_avx2(const float *x, int k, float start, float *low, float *high) {
@@ -61,9 +76,7 @@ static inline __m256i quantize8_avx2(const float *x, __m256 inverse, __m256 low,
   return _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(v, low), high));
 }
 
-/// Scales, rounds, zeroes NaN, clamps to [−bound, bound]; then adds zp, clamps to [lo, hi] in integers and
-/// subtracts zp again, storing q − zp to q16 or q − zp + offset (offset = zp + 128: q + 128) to q8; the
-/// vector loops do the same with one clamp.
+/// quantize_row_portable with AVX2: the two clamps become one (below), q + 128 is q − zp + (zp + 128).
 __attribute__((target("avx2")))
 static void quantize_row_avx2(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
                               int16_t *q16, uint8_t *q8) {
@@ -93,14 +106,7 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
       _mm_storel_epi64((__m128i *)(q8 + i), _mm_packus_epi16(u, u));
     }
   }
-  for (; i < k; i++) {
-    float r = roundf(x[i] * inverse);
-    if (isnan(r)) r = 0;
-    r = r < -bound ? -bound : (r > bound ? bound : r);
-    int32_t v = (int32_t)r + zp;
-    v = v < lo ? lo : (v > hi ? hi : v);
-    if (q16) q16[i] = (int16_t)(v - zp); else q8[i] = (uint8_t)(v + 128);
-  }
+  quantize_row_portable(x + i, k - i, inverse, bound, zp, lo, hi, q16 ? q16 + i : NULL, q16 ? NULL : q8 + i);
 }
 #endif
 
@@ -152,28 +158,9 @@ static void quantize_row_neon(const float *x, int k, float inverse, float bound,
       vst1_u8(q8 + i, vqmovun_s16(vaddq_s16(packed, offset)));   // in [0, 255]
     }
   }
-  for (; i < k; i++) {
-    float r = roundf(x[i] * inverse);
-    if (isnan(r)) r = 0;
-    r = r < -bound ? -bound : (r > bound ? bound : r);
-    int32_t v = (int32_t)r + zp;
-    v = v < lo ? lo : (v > hi ? hi : v);
-    if (q16) q16[i] = (int16_t)(v - zp); else q8[i] = (uint8_t)(v + 128);
-  }
+  quantize_row_portable(x + i, k - i, inverse, bound, zp, lo, hi, q16 ? q16 + i : NULL, q16 ? NULL : q8 + i);
 }
 #endif
-
-static void quantize_row_portable(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
-                                  int16_t *q16, uint8_t *q8) {
-  for (int i = 0; i < k; i++) {
-    float r = roundf(x[i] * inverse);
-    if (isnan(r)) r = 0;
-    r = r < -bound ? -bound : (r > bound ? bound : r);
-    int32_t v = (int32_t)r + zp;
-    v = v < lo ? lo : (v > hi ? hi : v);
-    if (q16) q16[i] = (int16_t)(v - zp); else q8[i] = (uint8_t)(v + 128);
-  }
-}
 
 /// A row of zeros in either form.
 static void zero_row(int k, int16_t *q16, uint8_t *q8) {
