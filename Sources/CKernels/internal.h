@@ -3,8 +3,8 @@
 #define GLEAN_KERNELS_INTERNAL_H
 #include "glean_kernels.h"
 int glean_has_avx2_fma(void);
-/// Whether the calling thread may use the vector activations (softmax, GELU): AVX2+FMA on x86-64, NEON on
-/// arm64 (every arm64 CPU), unless glean_kernels_force_portable is set.
+/// Whether the calling thread may use the vector softmax, GELU, row means and input quantization: AVX2+FMA on
+/// x86-64, NEON on arm64 (every arm64 CPU), unless glean_kernels_force_portable is set.
 int glean_simd(void);
 
 /// The float GEMM's micro-kernel on the calling thread: portable C, AVX2 (6 × 16 tiles), or the wide

@@ -90,6 +90,7 @@ glean_pool *glean_pool_create(int threads) {
     free(pool->workers); free(pool->starts); free(pool->ranges); free(pool);
     return NULL;
   }
+  for (int t = 0; t < threads; t++) { atomic_init(&pool->ranges[t].next, 0); pool->ranges[t].end = 0; }
   pthread_mutex_init(&pool->mutex, NULL);
   pthread_cond_init(&pool->wake, NULL);
   int started = 0;
@@ -98,7 +99,6 @@ glean_pool *glean_pool_create(int threads) {
     if (pthread_create(&pool->workers[started], NULL, worker_main, &pool->starts[started]) != 0) break;
   }
   pool->threads = started + 1;
-  for (int t = 0; t < pool->threads; t++) { atomic_init(&pool->ranges[t].next, 0); pool->ranges[t].end = 0; }
   return pool;
 }
 
