@@ -7,7 +7,7 @@
 // over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; the softmax and GELU of
 // each path against double-precision formulas (within 1e-6); the vector input quantization against the
 // portable one, bit for bit, on any float bit pattern; the row mean against a model of each path's
-// summation order, bit for bit; on x86-64 also with
+// summation order, bit for bit; the thread pool runs each task once; on x86-64 also with
 // glean_kernels_emulate_wide (the AVX-512 and VNNI tiles compiled for AVX2). The Swift tests check the same
 // kernels against the reference kernels; this tool exists for the paths a machine cannot run natively —
 // arm64 under QEMU from an x86-64 machine:
@@ -26,6 +26,7 @@
 #include "glean_kernels.h"
 #include "internal.h"   // glean_quantize_row_range, glean_simd
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +281,29 @@ static void check_mean(const char *path) {
   }
 }
 
+static atomic_int runs[1000];
+static void count_task(void *context, int task) { (void)context; atomic_fetch_add(&runs[task], 1); }
+
+/// The thread pool runs every task of a job exactly once (each thread's own range, then the others'), for
+/// task counts below, equal to and above the thread count.
+static void check_pool(void) {
+  for (int threads = 2; threads <= 5; threads++) {
+    glean_pool *pool = glean_pool_create(threads);
+    for (int count = 1; count <= 1000; count += count < 40 ? 1 : 137) {
+      for (int i = 0; i < count; i++) atomic_store(&runs[i], 0);
+      glean_pool_run(pool, count_task, NULL, count);
+      for (int i = 0; i < count; i++) {
+        if (atomic_load(&runs[i]) != 1) {
+          printf("FAIL pool of %d threads, %d tasks: task %d ran %d times\n", threads, count, i, atomic_load(&runs[i]));
+          failures++;
+          break;
+        }
+      }
+    }
+    glean_pool_destroy(pool);
+  }
+}
+
 static void check_all(const char *path, int fused) {
   static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
                                   {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512}};
@@ -297,6 +321,7 @@ static void check_all(const char *path, int fused) {
 }
 
 int main(void) {
+  check_pool();
   char best[64];
   snprintf(best, sizeof best, "%s", glean_kernels_isa());
   int simd = strcmp(best, "portable") != 0;
