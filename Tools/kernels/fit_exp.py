@@ -5,8 +5,8 @@
 
 The softmax exponentiates t = x − max ≤ 0. The kernel writes t = n·ln 2 + r with n = round(t·log₂e) and
 |r| ≤ ln 2 / 2, so e^t = 2^n · e^r, and evaluates e^r ≈ 1 + r·(c1 + c2·r + c3·r² + c4·r³ + c5·r⁴) as
-s + (r·s)·P(r) with s = 2^n (five FMAs and a product: a short dependency chain, which is what bounds the
-kernel). The coefficients minimise the largest relative error of e^r over the interval (Lawson's iteration:
+s + (r·s)·P(r) with s = 2^n (four FMAs for P, then a product and an FMA: one degree less than the general
+exponential's polynomial). The coefficients minimise the largest relative error of e^r over the interval (Lawson's iteration:
 weighted least squares, the weights multiplied by each point's error until the error levels out).
 
 Prints the coefficients as float32 hexadecimal literals, the largest relative error of the polynomial in
