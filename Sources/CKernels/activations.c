@@ -76,7 +76,7 @@ static float gelu_scalar(float v, int approximate) {
   return 0.5f * v * factor;
 }
 
-/* e^t for the softmax's arguments t ≤ 0, in few multiply-class operations (8 per vector, against 12 for the
+/* e^t for the softmax's arguments t ≤ 0, in few multiply-class operations (9 per vector, against 12 for the
    general exponential): n = round(t·log₂e) comes from one FMA with a magic number whose unit in the last place is 1 (its low mantissa bits then hold n + 127, shifted straight
    into the exponent of s = 2^n), r = t − n·ln 2 in two steps, and e^t = s + (r·s)·P(r) with P of degree 4
    (Tools/kernels/fit_exp.py: relative error 1.6e-7 over [−87, 0] in float32). t below EXP_LO gives 0; NaN
