@@ -43,16 +43,24 @@ static void quantize_row_portable(const float *x, int k, float inverse, float bo
 }
 
 #if defined(__x86_64__)
+/// The range of a row with AVX2: two vectors per step, each into its own pair of running min and max (a
+/// single pair would make every step wait for the previous one's vminps and vmaxps).
 __attribute__((target("avx2")))
 static void row_range_avx2(const float *x, int k, float start, float *low, float *high) {
-  __m256 lo = _mm256_set1_ps(start), hi = lo;
+  __m256 lo0 = _mm256_set1_ps(start), hi0 = lo0, lo1 = lo0, hi1 = lo0;
   int i = 0;
   // vminps/vmaxps return the second operand when either is NaN: a NaN element keeps the running value.
+  for (; i + 16 <= k; i += 16) {
+    __m256 v0 = _mm256_loadu_ps(x + i), v1 = _mm256_loadu_ps(x + i + 8);
+    lo0 = _mm256_min_ps(v0, lo0); hi0 = _mm256_max_ps(v0, hi0);
+    lo1 = _mm256_min_ps(v1, lo1); hi1 = _mm256_max_ps(v1, hi1);
+  }
   for (; i + 8 <= k; i += 8) {
     __m256 v = _mm256_loadu_ps(x + i);
-    lo = _mm256_min_ps(v, lo);
-    hi = _mm256_max_ps(v, hi);
+    lo0 = _mm256_min_ps(v, lo0); hi0 = _mm256_max_ps(v, hi0);
   }
+  // Neither pair holds a NaN unless the start is one, and then both do: the combination keeps it.
+  __m256 lo = _mm256_min_ps(lo1, lo0), hi = _mm256_max_ps(hi1, hi0);
   float l[8], h[8];
   _mm256_storeu_ps(l, lo); _mm256_storeu_ps(h, hi);
   float rl = start, rh = start;
@@ -61,19 +69,31 @@ static void row_range_avx2(const float *x, int k, float start, float *low, float
   *low = rl; *high = rh;
 }
 
-/// q − zp for 8 values, as int32: x · inverse rounded half away from zero, NaN → 0, clamped to
-/// [low, high]. Rounding is trunc(v + copysign(0.49999997, v)), with the largest float below one half:
-/// equal to roundf for every float (checked exhaustively over all 2^32 bit patterns: adding the constant
-/// never carries a value just below a half over the integer, and a half rounds up to it). The clamp comes
-/// before the truncation (the conversion truncates), which gives the same integers because the bounds are
-/// integers; a NaN is zeroed before either.
+/// q − zp for 8 values, as int32: x · inverse rounded half away from zero, clamped to [low, high]; a NaN
+/// comes out as INT32_MIN (the conversion's "integer indefinite"), which the callers turn into 0 after
+/// packing. Rounding is trunc(v + copysign(0.49999997, v)), with the largest float below one half: equal
+/// to roundf for every float (checked exhaustively over all 2^32 bit patterns: adding the constant never
+/// carries a value just below a half over the integer, and a half rounds up to it). The clamp comes before
+/// the truncation (the conversion truncates), which gives the same integers because the bounds are
+/// integers; it keeps a NaN (vmaxps and vminps return their second operand when either is NaN).
 __attribute__((target("avx2"), always_inline))
 static inline __m256i quantize8_avx2(const float *x, __m256 inverse, __m256 low, __m256 high) {
   __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x), inverse);
   __m256 nudge = _mm256_or_ps(_mm256_set1_ps(0.49999997f), _mm256_and_ps(v, _mm256_set1_ps(-0.0f)));
   v = _mm256_add_ps(v, nudge);
-  v = _mm256_and_ps(v, _mm256_cmp_ps(v, v, _CMP_ORD_Q));
-  return _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(v, low), high));
+  return _mm256_cvttps_epi32(_mm256_min_ps(high, _mm256_max_ps(low, v)));
+}
+
+/// Packed int16 values of quantize8_avx2, with a NaN's INT32_MIN (saturated to −32768 by the packing; every
+/// other value is within [−256, 256]) replaced by 0, as the scalar code zeroes a NaN.
+__attribute__((target("avx2"), always_inline))
+static inline __m256i zero_nan_256(__m256i packed) {
+  return _mm256_andnot_si256(_mm256_cmpeq_epi16(packed, _mm256_set1_epi16(INT16_MIN)), packed);
+}
+
+__attribute__((target("avx2"), always_inline))
+static inline __m128i zero_nan_128(__m128i packed) {
+  return _mm_andnot_si128(_mm_cmpeq_epi16(packed, _mm_set1_epi16(INT16_MIN)), packed);
 }
 
 /// quantize_row_portable with AVX2: the two clamps become one (below), q + 128 is q − zp + (zp + 128).
@@ -90,18 +110,18 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
     for (; i + 16 <= k; i += 16) {
       __m256i v0 = quantize8_avx2(x + i, inv, vmin, vmax), v1 = quantize8_avx2(x + i + 8, inv, vmin, vmax);
       // packs works within 128-bit lanes: [v0 low, v1 low, v0 high, v1 high] → reorder the quarters.
-      __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(v0, v1), 0xD8);   // q − zp, exact
+      __m256i packed = _mm256_permute4x64_epi64(zero_nan_256(_mm256_packs_epi32(v0, v1)), 0xD8);   // q − zp, exact
       _mm256_storeu_si256((__m256i *)(q16 + i), packed);
     }
     for (; i + 8 <= k; i += 8) {
       __m256i v = quantize8_avx2(x + i, inv, vmin, vmax);
-      _mm_storeu_si128((__m128i *)(q16 + i), _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
+      _mm_storeu_si128((__m128i *)(q16 + i), zero_nan_128(_mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1))));
     }
   } else {
     __m128i offset = _mm_set1_epi16((int16_t)(zp + 128));
     for (; i + 8 <= k; i += 8) {
       __m256i v = quantize8_avx2(x + i, inv, vmin, vmax);
-      __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+      __m128i packed = zero_nan_128(_mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
       __m128i u = _mm_add_epi16(packed, offset);   // in [0, 255]
       _mm_storel_epi64((__m128i *)(q8 + i), _mm_packus_epi16(u, u));
     }
