@@ -379,13 +379,16 @@ typedef struct {
   int32_t *zero_points;
 } hybrid_job;
 
-/// One block of rows, every column: quantize the rows, then multiply them by every panel while they are in cache.
+/// One block of rows, every column: quantize the rows (unless x is NULL: they are quantized already), then
+/// multiply them by every panel while they are in cache.
 static void hybrid_task(void *context, int task) {
   const hybrid_job *job = context;
   int m = job->gemm.m, i_begin = task * job->row_block, i_end = i_begin + job->row_block < m ? i_begin + job->row_block : m;
   int quads = job->gemm.format == QFORMAT_QUADS;
-  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->simd, quads ? NULL : job->q, quads ? job->q : NULL,
-                           job->row_scales, job->zero_points, i_begin, i_end);
+  if (job->x) {
+    glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->simd, quads ? NULL : job->q, quads ? job->q : NULL,
+                             job->row_scales, job->zero_points, i_begin, i_end);
+  }
   qgemm_block(&job->gemm, i_begin, i_end, 0, (job->gemm.n + QNR - 1) / QNR);
 }
 

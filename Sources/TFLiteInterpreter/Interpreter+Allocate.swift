@@ -36,7 +36,7 @@ extension Interpreter {
     folded = Array(repeating: false, count: nodeCount)
     fusedInto = Array(repeating: nil, count: nodeCount)
     let fusion = options.fuseOperators && !options.preserveAllTensors ? FusionContext(self) : nil
-    var scratchSizes: [[Int]] = []
+    var scratchSizes: [[Int]] = [], scratchKeys: [[String?]] = []
     let derivedConstants = DerivedConstants()
     for i in nodes.indices {
       if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) ?? fusion.attentionChain(endingAt: i)
@@ -83,6 +83,7 @@ extension Interpreter {
       }
       prepared.append(op)
       scratchSizes.append(context.scratchSizes)
+      scratchKeys.append(context.scratchKeys)
       if canFold(node, outputs: outputs) {
         try fold(i, op: op, scratch: context.scratchSizes)
         folded[i] = true
@@ -138,19 +139,39 @@ extension Interpreter {
       for t in tensors.indices where first[t] != nil { last[t] = end }
     }
     var requests: [MemoryPlanner.Request] = []
-    var owner: [(tensor: Int?, node: Int, scratch: Int)] = []
+    var requestTensor: [Int?] = []   // the tensor each request is for (nil: scratch)
     for t in tensors.indices {
       guard let f = first[t], let l = last[t] else { continue }
       guard let size = tensors[t].type.byteSize else {
         throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" has type \(tensors[t].type), which Glean's kernels do not handle")
       }
       requests.append(.init(size: size * shapes[t].elementCount, firstUse: f, lastUse: l))
-      owner.append((t, -1, -1))
+      requestTensor.append(t)
     }
+    // Scratch: a node's own buffers live while it runs; a shared buffer (same key and size) from the first
+    // running node that asks for it to the last, and is filled by the first in each run.
+    struct SharedScratch: Hashable {
+      let key: String
+      let size: Int
+    }
+    var sharedRequest: [SharedScratch: Int] = [:]
+    var scratchRequest = scratchSizes.map { $0.map { _ in -1 } }
+    var scratchFilled = scratchSizes.map { $0.map { _ in false } }
     for (i, sizes) in scratchSizes.enumerated() where runs[i] {
       for (j, size) in sizes.enumerated() {
+        if let key = scratchKeys[i][j] {
+          let shared = SharedScratch(key: key, size: size)
+          if let r = sharedRequest[shared] {
+            requests[r].lastUse = i
+            scratchRequest[i][j] = r
+            scratchFilled[i][j] = requests[r].firstUse < i
+            continue
+          }
+          sharedRequest[shared] = requests.count
+        }
+        scratchRequest[i][j] = requests.count
         requests.append(.init(size: size, firstUse: i, lastUse: i))
-        owner.append((nil, i, j))
+        requestTensor.append(nil)
       }
     }
     let plan = MemoryPlanner.plan(requests)
@@ -163,11 +184,14 @@ extension Interpreter {
     // Views of every tensor.
     var views = [TensorView?](repeating: nil, count: tensors.count)
     var scratch = scratchSizes.map { $0.map { _ in UnsafeMutableRawBufferPointer(start: base, count: 0) } }
-    for (r, o) in owner.enumerated() {
-      if let t = o.tensor {
+    for (r, tensor) in requestTensor.enumerated() {
+      if let t = tensor {
         views[t] = TensorView(type: tensors[t].type, shape: shapes[t], data: base + plan.offsets[r], quantization: tensors[t].quantization)
-      } else {
-        scratch[o.node][o.scratch] = UnsafeMutableRawBufferPointer(start: base + plan.offsets[r], count: requests[r].size)
+      }
+    }
+    for (i, requestsOfNode) in scratchRequest.enumerated() {
+      for (j, r) in requestsOfNode.enumerated() where r >= 0 {
+        scratch[i][j] = UnsafeMutableRawBufferPointer(start: base + plan.offsets[r], count: requests[r].size)
       }
     }
     for t in tensors.indices where viewOf[t] != nil {
@@ -189,7 +213,7 @@ extension Interpreter {
     nodeIO = nodes.indices.map { i in
       NodeIO(inputs: nodes[i].inputs.map { $0 < 0 ? omitted : (views[$0] ?? omitted) },
              outputs: nodes[i].outputs.map { views[$0] ?? omitted },
-             scratch: scratch[i])
+             scratch: scratch[i], scratchFilled: scratchFilled[i])
     }
     isAllocated = true
   }

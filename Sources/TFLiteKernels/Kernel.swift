@@ -48,11 +48,18 @@ public struct NodeIO {
   public let outputs: [TensorView]
   /// The scratch buffers requested in prepare, in request order.
   public let scratch: [UnsafeMutableRawBufferPointer]
-  public init(inputs: [TensorView], outputs: [TensorView], scratch: [UnsafeMutableRawBufferPointer]) {
+  /// For each scratch buffer, whether an earlier node of this run has already filled it: true only for a
+  /// shared buffer (`NodeContext.requestScratch(bytes:sharedAs:)`) this node is not the first to use.
+  public let scratchFilled: [Bool]
+  public init(inputs: [TensorView], outputs: [TensorView], scratch: [UnsafeMutableRawBufferPointer], scratchFilled: [Bool] = []) {
     self.inputs = inputs
     self.outputs = outputs
     self.scratch = scratch
+    self.scratchFilled = scratchFilled
   }
+
+  /// Whether scratch buffer `i` already holds what an earlier node sharing it wrote in this run.
+  public func isScratchFilled(_ i: Int) -> Bool { i < scratchFilled.count && scratchFilled[i] }
 }
 
 /// What a kernel knows about a tensor while preparing: type, shape, quantization and,
@@ -104,6 +111,8 @@ public struct NodeContext {
   public let customOptions: UnsafeRawBufferPointer
   /// Byte sizes of the scratch buffers the kernel asked for.
   public private(set) var scratchSizes: [Int] = []
+  /// For each scratch buffer, the key it is shared under (nil: this node's alone).
+  public private(set) var scratchKeys: [String?] = []
   /// Which outputs the kernel gave a shape to.
   public private(set) var outputShapeSet: [Bool]
   /// Threads the kernel may spread its work over while running (nil: the calling thread only).
@@ -185,9 +194,20 @@ public struct NodeContext {
   }
 
   /// Asks for a scratch buffer of `bytes` bytes, live only while this node runs; returns its index in `NodeIO.scratch`.
+  ///
+  /// With a key, the buffer is shared: the running nodes that ask for the same key and size get the same
+  /// bytes, live from the first of them to the last, and in each run every one but the first finds it
+  /// filled (`NodeIO.isScratchFilled`). The key must name what the first node writes completely — for
+  /// example the input tensor it derives the contents from and every parameter of the derivation — so
+  /// that any sharer could have written the same bytes:
+  ///
+  /// ```swift
+  /// let rows = node.requestScratch(bytes: size, sharedAs: "quantized rows of tensor \(x.index), k \(k)")
+  /// ```
   @discardableResult
-  public mutating func requestScratch(bytes: Int) -> Int {
+  public mutating func requestScratch(bytes: Int, sharedAs key: String? = nil) -> Int {
     scratchSizes.append(max(bytes, 0))
+    scratchKeys.append(key)
     return scratchSizes.count - 1
   }
 }

@@ -3,7 +3,8 @@
 //   - float GEMM, every SIMD path (AVX2, AVX-512F, NEON): C = bias + Σ_p fma in order p = 0 ..< k, then the
 //     epilogue (model: fmaf in a loop); the portable path: multiply then add in the same order;
 //   - hybrid FULLY_CONNECTED, every layout and path: LiteRT's integer dots and rescale (model: int64 dots of
-//     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again);
+//     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again), also
+//     multiplying rows an earlier call left (x NULL);
 // over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; the softmax and GELU of
 // each path against double-precision formulas (within 1e-6); the vector input quantization against the
 // portable one, bit for bit, on any float bit pattern; the row mean against a model of each path's
@@ -163,6 +164,12 @@ static void check_hybrid(glean_pool *pool, int m, int k, int n, int asymmetric, 
   }
   char what[96];
   snprintf(what, sizeof what, "hybrid %s %s threads %d", path, asymmetric ? "asymmetric" : "symmetric", glean_pool_threads(pool));
+  expect_equal(y, expected, (size_t)m * n, what, m, k, n);
+  // Without x: the rows the call above left in q, scales and zp, multiplied again (a second node on the same input).
+  memset(y, 0, sizeof(float) * m * n);
+  glean_hybrid_fully_connected(pool, m, n, k, NULL, asymmetric, q, scales, zp, packed, wscale, &e, y, n);
+  snprintf(what, sizeof what, "hybrid %s %s threads %d, rows quantized before", path, asymmetric ? "asymmetric" : "symmetric",
+           glean_pool_threads(pool));
   expect_equal(y, expected, (size_t)m * n, what, m, k, n);
   free(x); free(y); free(expected); free(scales); free(bias); free(wscale); free(zp); free(w); free(packed); free(q);
 }

@@ -106,8 +106,11 @@ size_t glean_qgemm_quantized_bytes(int m, int k);
 /// LiteRT's dot(q_i, w_j) − zp_i · Σ_p w_j[p] bit for bit, whatever the layout or instruction set.
 /// `q` (glean_qgemm_quantized_bytes(m, k)), `row_scales` and `zero_points` (m each) are scratch, left
 /// holding the quantized rows, scales and zero points. Each pool task quantizes a block of rows and
-/// multiplies it by every column while it is in cache. `epilogue` may be NULL. Returns 0, or −1 (and
-/// writes nothing) when packed_w was not packed by glean_qgemm_pack for this k and n.
+/// multiplies it by every column while it is in cache. With x NULL nothing is quantized: the rows are those
+/// an earlier call with the same m, k and `asymmetric`, weights packed on this machine, left in `q`,
+/// `row_scales` and `zero_points` (so FULLY_CONNECTED nodes reading one tensor quantize it once).
+/// `epilogue` may be NULL. Returns 0, or −1 (and writes nothing) when packed_w was not packed by
+/// glean_qgemm_pack for this k and n.
 int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, void *q,
                                  float *row_scales, int32_t *zero_points, const int8_t *packed_w, const float *weight_scales,
                                  const glean_epilogue *epilogue, float *y, ptrdiff_t ldy);

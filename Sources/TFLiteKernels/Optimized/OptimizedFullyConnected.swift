@@ -133,19 +133,24 @@ extension Optimized {
       }
       let packed = node.derivedConstants?.value(tensor: weights.index, kind: "qgemm-packed", make: pack) ?? pack()
       let asymmetric = options.asymmetricQuantizeInputs
-      let quantized = node.requestScratch(bytes: glean_qgemm_quantized_bytes(mInt32, kInt32))
-      let rowScales = node.requestScratch(bytes: m * 4)
-      let zeroPoints = node.requestScratch(bytes: m * 4)
+      // The quantized rows, their scales and zero points in one buffer, shared by every hybrid FULLY_CONNECTED
+      // that quantizes the same tensor the same way: the first to run in an invoke quantizes it, the others
+      // multiply the rows it left (the layout is the one weights are packed in on this machine, the same for all).
+      let rowsBytes = (glean_qgemm_quantized_bytes(mInt32, kInt32) + 63) / 64 * 64
+      let input = try node.input(0)
+      let quantized = node.requestScratch(bytes: rowsBytes + 8 * m,
+                                          sharedAs: "hybrid input rows of tensor \(input.index): m \(m), k \(k), asymmetric \(asymmetric)")
       return PreparedOp { io in
         let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
         let q = io.scratch[quantized].baseAddress!
-        let scales = io.scratch[rowScales].baseAddress!.assumingMemoryBound(to: Float.self)
-        let zps = io.scratch[zeroPoints].baseAddress!.assumingMemoryBound(to: Int32.self)
-        // Each block of rows is quantized and multiplied in one task, in the layout the weights were packed in
-        // (see glean_hybrid_fully_connected). It cannot fail: `packed` was packed just above for this k and n.
+        let scales = (q + rowsBytes).assumingMemoryBound(to: Float.self)
+        let zps = (q + rowsBytes + 4 * m).assumingMemoryBound(to: Int32.self)
+        // Each block of rows is quantized (unless an earlier node did) and multiplied in one task, in the layout
+        // the weights were packed in (see glean_hybrid_fully_connected). It cannot fail: `packed` was packed just
+        // above for this k and n.
         var e = describe(io)
-        _ = glean_hybrid_fully_connected(pool, mInt32, nInt32, kInt32, x, asymmetric ? 1 : 0, q, scales, zps,
-                                         packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
+        _ = glean_hybrid_fully_connected(pool, mInt32, nInt32, kInt32, io.isScratchFilled(quantized) ? nil : x, asymmetric ? 1 : 0,
+                                         q, scales, zps, packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
         if activationAfter { activation.apply(to: io.outputs[0].floats) }
       }
     }
