@@ -59,47 +59,90 @@ static void tile_portable(int k, const float *const a[MR], ptrdiff_t stride_k, c
 }
 
 #if defined(__x86_64__)
-/// The AVX2 tile: accumulates in registers, then writes C directly (epilogue applied; the tile's
-/// top-left element is C[i, j]) when the tile is whole, through `tile` otherwise. Returns 1 when it wrote C.
-__attribute__((target("avx2,fma")))
-static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
-                     float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
+/// Bias, epilogue and store of a whole AVX2 tile held in registers (v[r] = columns j ..< j + 8 and j + 8 ..< j + 16
+/// of row i + r); c points at C[i, j].
+__attribute__((target("avx2,fma"), always_inline))
+static inline void store_tile_avx2(__m256 v[MR][2], float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j) {
+  const float *bias = epilogue && epilogue->bias ? epilogue->bias + j : NULL;
+  if (bias) {
+    __m256 bias0 = _mm256_loadu_ps(bias), bias1 = _mm256_loadu_ps(bias + 8);
+    for (int r = 0; r < MR; r++) { v[r][0] = _mm256_add_ps(bias0, v[r][0]); v[r][1] = _mm256_add_ps(bias1, v[r][1]); }
+  }
+  if (glean_epilogue_has_tail(epilogue)) {
+    glean_epilogue_store_tile_avx2(epilogue, v, MR, i, j, c, ldc);
+    return;
+  }
+  for (int r = 0; r < MR; r++) { _mm256_storeu_ps(c + r * ldc, v[r][0]); _mm256_storeu_ps(c + r * ldc + 8, v[r][1]); }
+}
+
+/// One step of the AVX2 tile over depth: the panel's 16 floats at bp (two vectors) times the six rows' elements
+/// at r0, r0 + lda, r0 + 2·lda, r3, r3 + lda, r3 + 2·lda, offset o.
+#define STEP_AVX2(o)                                                                                             \
+  {                                                                                                              \
+    __m256 b0 = _mm256_loadu_ps(bp + (o) * NR), b1 = _mm256_loadu_ps(bp + (o) * NR + 8), x;                      \
+    x = _mm256_broadcast_ss(r0 + (o)); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);          \
+    x = _mm256_broadcast_ss(r0 + lda + (o)); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);    \
+    x = _mm256_broadcast_ss(r0 + 2 * lda + (o)); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21); \
+    x = _mm256_broadcast_ss(r3 + (o)); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);          \
+    x = _mm256_broadcast_ss(r3 + lda + (o)); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);    \
+    x = _mm256_broadcast_ss(r3 + 2 * lda + (o)); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51); \
+  }
+
+/// A whole AVX2 tile whose rows start at a (depth contiguous) and are lda apart: C[i ..< i + 6, j ..< j + 16]
+/// = epilogue(bias + Σ_p a[r, p] · panel[p]), each sum one FMA per step in order p = 0 ..< k. Rows evenly
+/// spaced make a depth step cost few integer operations: two base pointers and fixed offsets, four steps per
+/// iteration.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void whole_tile_avx2(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
+                                   const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  const float *bp = panel;
-  int p = 0;
-  if (epilogue && epilogue->residual && rows == MR && width == NR) {
+  if (epilogue && epilogue->residual) {
     // The epilogue reads a residual tile written long before: start fetching it now.
     for (int r = 0; r < MR; r++) _mm_prefetch((const char *)(epilogue->residual + (i + r) * epilogue->residual_ld + j), _MM_HINT_T0);
   }
-  // Rows spaced evenly (whole tiles of a plain matrix): two base pointers and fixed offsets, so
-  // that a depth step costs few integer operations; four steps per iteration.
-  ptrdiff_t lda = a[1] - a[0];
-  if (stride_k == 1 && a[2] - a[1] == lda && a[3] - a[2] == lda && a[4] - a[3] == lda && a[5] - a[4] == lda) {
-    const float *r0 = a[0], *r3 = a[3];
-#define STEP(o)                                                                                                  \
-    {                                                                                                            \
-      __m256 b0 = _mm256_loadu_ps(bp + (o) * NR), b1 = _mm256_loadu_ps(bp + (o) * NR + 8), x;                    \
-      x = _mm256_broadcast_ss(r0 + (o)); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);        \
-      x = _mm256_broadcast_ss(r0 + lda + (o)); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);  \
-      x = _mm256_broadcast_ss(r0 + 2 * lda + (o)); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21); \
-      x = _mm256_broadcast_ss(r3 + (o)); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);        \
-      x = _mm256_broadcast_ss(r3 + lda + (o)); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);  \
-      x = _mm256_broadcast_ss(r3 + 2 * lda + (o)); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51); \
-    }
-    for (; p + 4 <= k; p += 4) {
-      STEP(0) STEP(1) STEP(2) STEP(3)
-      r0 += 4; r3 += 4; bp += 4 * NR;
-    }
-    for (; p < k; p++) {
-      STEP(0)
-      r0 += 1; r3 += 1; bp += NR;
-    }
-#undef STEP
+  const float *r0 = a, *r3 = a + 3 * lda, *bp = panel;
+  int p = 0;
+  for (; p + 4 <= k; p += 4) {
+    STEP_AVX2(0) STEP_AVX2(1) STEP_AVX2(2) STEP_AVX2(3)
+    r0 += 4; r3 += 4; bp += 4 * NR;
   }
-  const float *a0 = a[0] + p * stride_k, *a1 = a[1] + p * stride_k, *a2 = a[2] + p * stride_k;
-  const float *a3 = a[3] + p * stride_k, *a4 = a[4] + p * stride_k, *a5 = a[5] + p * stride_k;
   for (; p < k; p++) {
+    STEP_AVX2(0)
+    r0 += 1; r3 += 1; bp += NR;
+  }
+  __m256 v[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  store_tile_avx2(v, c, ldc, epilogue, i, j);
+}
+#undef STEP_AVX2
+
+/// The whole tiles of one panel for rows i_begin ..< i_end (a multiple of MR rows), one after another:
+/// A's rows are lda apart and contiguous along depth, the panel is 16 columns wide. Same results as
+/// tile_avx2 tile by tile, without building row pointers and calling for each.
+__attribute__((target("avx2,fma")))
+static void strip_avx2(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
+                       const glean_epilogue *epilogue, int i_begin, int i_end, ptrdiff_t j) {
+  for (int i = i_begin; i + MR <= i_end; i += MR) {
+    whole_tile_avx2(k, a + (ptrdiff_t)i * lda, lda, panel, c + (ptrdiff_t)i * ldc, ldc, epilogue, i, j);
+  }
+}
+
+/// The AVX2 tile for any rows a[r] (strided by stride_k along depth): accumulates in registers, then writes C
+/// directly (epilogue applied; the tile's top-left element is C[i, j]) when the tile is whole, through `tile`
+/// otherwise. Returns 1 when it wrote C.
+__attribute__((target("avx2,fma")))
+static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
+                     float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
+  ptrdiff_t lda = a[1] - a[0];
+  if (rows == MR && width == NR && stride_k == 1 && a[2] - a[1] == lda && a[3] - a[2] == lda && a[4] - a[3] == lda &&
+      a[5] - a[4] == lda) {
+    whole_tile_avx2(k, a[0], lda, panel, c, ldc, epilogue, i, j);
+    return 1;
+  }
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5], *bp = panel;
+  for (int p = 0; p < k; p++) {
     __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
     bp += NR;
     __m256 x;
@@ -111,33 +154,12 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
     x = _mm256_broadcast_ss(a5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
     a0 += stride_k; a1 += stride_k; a2 += stride_k; a3 += stride_k; a4 += stride_k; a5 += stride_k;
   }
+  __m256 v[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   if (rows == MR && width == NR) {
-    const float *bias = epilogue && epilogue->bias ? epilogue->bias + j : NULL;
-    if (bias) {
-      __m256 bias0 = _mm256_loadu_ps(bias), bias1 = _mm256_loadu_ps(bias + 8);
-      c00 = _mm256_add_ps(bias0, c00); c01 = _mm256_add_ps(bias1, c01); c10 = _mm256_add_ps(bias0, c10); c11 = _mm256_add_ps(bias1, c11);
-      c20 = _mm256_add_ps(bias0, c20); c21 = _mm256_add_ps(bias1, c21); c30 = _mm256_add_ps(bias0, c30); c31 = _mm256_add_ps(bias1, c31);
-      c40 = _mm256_add_ps(bias0, c40); c41 = _mm256_add_ps(bias1, c41); c50 = _mm256_add_ps(bias0, c50); c51 = _mm256_add_ps(bias1, c51);
-    }
-    if (glean_epilogue_has_tail(epilogue)) {
-      __m256 v[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-      glean_epilogue_store_tile_avx2(epilogue, v, MR, i, j, c, ldc);
-      return 1;
-    }
-    _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01); c += ldc;
-    _mm256_storeu_ps(c, c10); _mm256_storeu_ps(c + 8, c11); c += ldc;
-    _mm256_storeu_ps(c, c20); _mm256_storeu_ps(c + 8, c21); c += ldc;
-    _mm256_storeu_ps(c, c30); _mm256_storeu_ps(c + 8, c31); c += ldc;
-    _mm256_storeu_ps(c, c40); _mm256_storeu_ps(c + 8, c41); c += ldc;
-    _mm256_storeu_ps(c, c50); _mm256_storeu_ps(c + 8, c51);
+    store_tile_avx2(v, c, ldc, epilogue, i, j);
     return 1;
   }
-  _mm256_storeu_ps(tile[0], c00); _mm256_storeu_ps(tile[0] + 8, c01);
-  _mm256_storeu_ps(tile[1], c10); _mm256_storeu_ps(tile[1] + 8, c11);
-  _mm256_storeu_ps(tile[2], c20); _mm256_storeu_ps(tile[2] + 8, c21);
-  _mm256_storeu_ps(tile[3], c30); _mm256_storeu_ps(tile[3] + 8, c31);
-  _mm256_storeu_ps(tile[4], c40); _mm256_storeu_ps(tile[4] + 8, c41);
-  _mm256_storeu_ps(tile[5], c50); _mm256_storeu_ps(tile[5] + 8, c51);
+  for (int r = 0; r < MR; r++) { _mm256_storeu_ps(tile[r], v[r][0]); _mm256_storeu_ps(tile[r] + 8, v[r][1]); }
   return 0;
 }
 
@@ -216,7 +238,15 @@ static void sgemm_task(void *context, int task) {
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const float *pb = job->packed_b + (size_t)panel * job->k * NR;
     int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
-    for (int i = i_begin; i < i_end; i += mr) {
+    int i_first = i_begin;   // the first row the tile loop below computes
+#if defined(__x86_64__)
+    if (job->isa == GLEAN_SGEMM_AVX2 && job->stride_k == 1 && width == NR) {
+      // Whole tiles of a plain matrix in one call; the loop below takes what is left (a partial tile).
+      strip_avx2(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+      i_first = i_begin + (i_end - i_begin) / MR * MR;
+    }
+#endif
+    for (int i = i_first; i < i_end; i += mr) {
       int rows = i_end - i < mr ? i_end - i : mr;
       // A partial tile repeats its first row in the missing ones (computed, never stored).
       const float *a[WIDE_MR];
