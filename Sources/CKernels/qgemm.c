@@ -184,21 +184,14 @@ static inline int qtile_finish_avx2(const __m256i c[QMR][2], int32_t tile[QMR][Q
     c##r##1 = _mm256_add_epi32(c##r##1, _mm256_madd_epi16(x, b1));                      \
   } while (0)
 
-/// The AVX2 tile: QMR (6) rows × QNR (16) columns in 12 accumulators, the top-left one y[i, j]. When
-/// whole it rescales, applies the epilogue and writes y itself and returns 1; otherwise it leaves the int32
-/// dots in `tile`.
-__attribute__((target("avx2")))
-static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR],
-                      int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
-                      ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
+/// The int32 dots of rows a0 … a5 (int16 q − zp, `pairs` depth pairs) with a panel's 16 columns, in AVX2
+/// registers: c[r] = columns 0 ..< 8 and 8 ..< 16 of row r.
+__attribute__((target("avx2"), always_inline))
+static inline void qtile_dots_avx2(int pairs, const int16_t *a0, const int16_t *a1, const int16_t *a2, const int16_t *a3,
+                                   const int16_t *a4, const int16_t *a5, const int8_t *panel, __m256i c[QMR][2]) {
   __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256i c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  const int16_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
   const int8_t *bp = panel;
-  if (e && e->residual && rows == QMR && width == QNR) {
-    // The epilogue reads a residual tile written long before: start fetching it now.
-    for (int r = 0; r < QMR; r++) _mm_prefetch((const char *)(e->residual + (i + r) * e->residual_ld + j), _MM_HINT_T0);
-  }
   for (int pp = 0; pp < pairs; pp++) {
     __m256i b0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)bp));
     __m256i b1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(bp + 16)));
@@ -206,10 +199,41 @@ static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *pane
     QROW_STEP(0, a0); QROW_STEP(1, a1); QROW_STEP(2, a2);
     QROW_STEP(3, a3); QROW_STEP(4, a4); QROW_STEP(5, a5);
   }
-  const __m256i c[QMR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  return qtile_finish_avx2(c, tile, rows, width, row_scales, weight_scales, e, i, j, y, ldy);
+  c[0][0] = c00; c[0][1] = c01; c[1][0] = c10; c[1][1] = c11; c[2][0] = c20; c[2][1] = c21;
+  c[3][0] = c30; c[3][1] = c31; c[4][0] = c40; c[4][1] = c41; c[5][0] = c50; c[5][1] = c51;
 }
 #undef QROW_STEP
+
+/// The AVX2 tile: QMR (6) rows × QNR (16) columns in 12 accumulators, the top-left one y[i, j]. When
+/// whole it rescales, applies the epilogue and writes y itself and returns 1; otherwise it leaves the int32
+/// dots in `tile`.
+__attribute__((target("avx2")))
+static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR],
+                      int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
+                      ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
+  __m256i c[QMR][2];
+  qtile_dots_avx2(pairs, a[0], a[1], a[2], a[3], a[4], a[5], panel, c);
+  return qtile_finish_avx2(c, tile, rows, width, row_scales, weight_scales, e, i, j, y, ldy);
+}
+
+/// The whole AVX2 tiles of one panel for rows i_begin ..< i_end (a multiple of QMR rows) of q (rows `stride`
+/// int16 apart), one after another: the same results as qtile_avx2 tile by tile, without building row
+/// pointers and calling for each. `y` points at column j of row 0.
+__attribute__((target("avx2")))
+static void qstrip_avx2(int pairs, const int16_t *q, ptrdiff_t stride, const int8_t *panel, int i_begin, int i_end,
+                        const float *row_scales, const float *weight_scales, const glean_epilogue *e, ptrdiff_t j, float *y,
+                        ptrdiff_t ldy) {
+  for (int i = i_begin; i + QMR <= i_end; i += QMR) {
+    if (e && e->residual) {
+      // The epilogue reads a residual tile written long before: start fetching it now.
+      for (int r = 0; r < QMR; r++) _mm_prefetch((const char *)(e->residual + (i + r) * e->residual_ld + j), _MM_HINT_T0);
+    }
+    const int16_t *a = q + (ptrdiff_t)i * stride;
+    __m256i c[QMR][2];
+    qtile_dots_avx2(pairs, a, a + stride, a + 2 * stride, a + 3 * stride, a + 4 * stride, a + 5 * stride, panel, c);
+    qtile_finish_avx2(c, NULL, QMR, QNR, row_scales + i, weight_scales, e, i, j, y + (ptrdiff_t)i * ldy, ldy);
+  }
+}
 
 /// vpdpbusd (acc + Σ of four u8 × s8 products per int32 lane) computed exactly with AVX2: even and odd
 /// bytes widened to int16 (u zero-extended, s sign-extended), multiplied and pair-summed by vpmaddwd.
@@ -332,7 +356,16 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const int8_t *pw = job->packed_w + (size_t)panel * panel_bytes;
     int j0 = panel * QNR, width = job->n - j0 < QNR ? job->n - j0 : QNR;
-    for (int i = i_begin; i < i_end; i += QMR) {
+    int i_first = i_begin;   // the first row the tile loop below computes
+#if defined(__x86_64__)
+    if (!quads_layout && job->avx2 && width == QNR) {
+      // Whole tiles in one call; the loop below takes what is left (a partial tile).
+      qstrip_avx2(stride / 2, job->q, stride, pw, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j0,
+                  job->y + j0, job->ldy);
+      i_first = i_begin + (i_end - i_begin) / QMR * QMR;
+    }
+#endif
+    for (int i = i_first; i < i_end; i += QMR) {
       int rows = i_end - i < QMR ? i_end - i : QMR;
       // A partial tile repeats its first row in the missing ones (computed, never stored).
       if (quads_layout) {
