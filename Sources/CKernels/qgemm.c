@@ -247,28 +247,33 @@ static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
 
 // The VNNI tile, once per encoding of vpdpbusd (qgemm_vnni_tile.h is a template).
 #define QTILE_NAME qtile_vnni_avx512
+#define QSTRIP_NAME qstrip_vnni_avx512
+#define QDOTS_NAME qdots_vnni_avx512
 #define QTILE_TARGET "avx2,avx512f,avx512bw,avx512vl,avx512vnni"
 #define QTILE_DPBUSD(acc, u, s) _mm256_dpbusd_epi32(acc, u, s)
 #include "qgemm_vnni_tile.h"
 #define QTILE_NAME qtile_vnni_avx
+#define QSTRIP_NAME qstrip_vnni_avx
+#define QDOTS_NAME qdots_vnni_avx
 #define QTILE_TARGET "avx2,avxvnni"
 #define QTILE_DPBUSD(acc, u, s) _mm256_dpbusd_avx_epi32(acc, u, s)
 #include "qgemm_vnni_tile.h"
 #define QTILE_NAME qtile_vnni_emulated
+#define QSTRIP_NAME qstrip_vnni_emulated
+#define QDOTS_NAME qdots_vnni_emulated
 #define QTILE_TARGET "avx2"
 #define QTILE_DPBUSD(acc, u, s) dpbusd_emulated(acc, u, s)
 #include "qgemm_vnni_tile.h"
 #endif
 
 #if defined(__aarch64__)
-/// The sdot tile: QMR (6) rows × QNR (16) columns of the quads layout in 24 int32 accumulators. Each
-/// broadcast activation quad is flipped from u = q + 128 back to q (u ^ 0x80 per byte); after the depth
-/// loop the tile subtracts zp[r] · Σ_p w[j, p]. Same contract as the VNNI tile (qgemm_vnni_tile.h).
-__attribute__((target("dotprod")))
-static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR], int32_t tile[QMR][QNR],
-                      int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
-                      ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
-  int32x4_t acc[QMR][4];
+/// The sdot tile's depth loop: QMR (6) rows × QNR (16) columns of the quads layout in 24 int32 accumulators,
+/// rows a0 … a5 of u = q + 128. Each broadcast activation quad is flipped back to q (u ^ 0x80 per byte); after
+/// the depth loop the tile subtracts zp[r] · Σ_p w[j, p]: acc[r][t] = columns 4t ..< 4t + 4 of dot(q − zp, w).
+__attribute__((target("dotprod"), always_inline))
+static inline void sdot_dots(int quads, const uint8_t *a0, const uint8_t *a1, const uint8_t *a2, const uint8_t *a3,
+                             const uint8_t *a4, const uint8_t *a5, const int8_t *panel, const int32_t zp[QMR], int32x4_t acc[QMR][4]) {
+  const uint8_t *a[QMR] = {a0, a1, a2, a3, a4, a5};
   for (int r = 0; r < QMR; r++) for (int t = 0; t < 4; t++) acc[r][t] = vdupq_n_s32(0);
   const int8_t *bp = panel + QNR * sizeof(int32_t);
   for (int qq = 0; qq < quads; qq++) {
@@ -287,19 +292,49 @@ static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *pane
     int32x4_t column_sums = vld1q_s32(sums);
     for (int r = 0; r < QMR; r++) acc[r][t] = vsubq_s32(acc[r][t], vmulq_n_s32(column_sums, zp[r]));
   }
+}
+
+/// A whole sdot tile's end: rescaled as the scalar code does, operation for operation (bias + dot · (row
+/// scale · weight scale)), run through the epilogue and written to y (top-left element y[i, j]).
+__attribute__((always_inline))
+static inline void sdot_finish(int32x4_t acc[QMR][4], const float *row_scales, const float *weight_scales, const glean_epilogue *e,
+                               ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
+  float32x4_t v[QMR][4];
+  for (int t = 0; t < 4; t++) {
+    float32x4_t ws = vld1q_f32(weight_scales + j + 4 * t);
+    float32x4_t base = e && e->bias ? vld1q_f32(e->bias + j + 4 * t) : vdupq_n_f32(0.0f);
+    for (int r = 0; r < QMR; r++) v[r][t] = vaddq_f32(base, vmulq_f32(vcvtq_f32_s32(acc[r][t]), vmulq_f32(vdupq_n_f32(row_scales[r]), ws)));
+  }
+  glean_epilogue_store_tile_neon(glean_epilogue_has_tail(e) ? e : NULL, v, QMR, i, j, y, ldy);
+}
+
+/// The sdot tile for any rows a[r] with zero points zp[r]. Same contract as the VNNI tile (qgemm_vnni_tile.h).
+__attribute__((target("dotprod")))
+static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR], int32_t tile[QMR][QNR],
+                      int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
+                      ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
+  int32x4_t acc[QMR][4];
+  sdot_dots(quads, a[0], a[1], a[2], a[3], a[4], a[5], panel, zp, acc);
   if (rows == QMR && width == QNR) {
-    // Rescaled as the scalar code does, operation for operation: bias + dot · (row scale · weight scale).
-    float32x4_t v[QMR][4];
-    for (int t = 0; t < 4; t++) {
-      float32x4_t ws = vld1q_f32(weight_scales + j + 4 * t);
-      float32x4_t base = e && e->bias ? vld1q_f32(e->bias + j + 4 * t) : vdupq_n_f32(0.0f);
-      for (int r = 0; r < QMR; r++) v[r][t] = vaddq_f32(base, vmulq_f32(vcvtq_f32_s32(acc[r][t]), vmulq_f32(vdupq_n_f32(row_scales[r]), ws)));
-    }
-    glean_epilogue_store_tile_neon(glean_epilogue_has_tail(e) ? e : NULL, v, QMR, i, j, y, ldy);
+    sdot_finish(acc, row_scales, weight_scales, e, i, j, y, ldy);
     return 1;
   }
   for (int r = 0; r < QMR; r++) for (int t = 0; t < 4; t++) vst1q_s32(tile[r] + 4 * t, acc[r][t]);
   return 0;
+}
+
+/// The whole sdot tiles of one panel for rows i_begin ..< i_end (a multiple of QMR rows) of q (rows `stride`
+/// bytes apart), one after another, as qstrip_avx2 does; `y` points at column j of row 0.
+__attribute__((target("dotprod")))
+static void qstrip_sdot(int quads, const uint8_t *q, ptrdiff_t stride, const int8_t *panel, const int32_t *zero_points,
+                        int i_begin, int i_end, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
+                        ptrdiff_t j, float *y, ptrdiff_t ldy) {
+  for (int i = i_begin; i + QMR <= i_end; i += QMR) {
+    const uint8_t *a = q + (ptrdiff_t)i * stride;
+    int32x4_t acc[QMR][4];
+    sdot_dots(quads, a, a + stride, a + 2 * stride, a + 3 * stride, a + 4 * stride, a + 5 * stride, panel, zero_points + i, acc);
+    sdot_finish(acc, row_scales + i, weight_scales, e, i, j, y + (ptrdiff_t)i * ldy, ldy);
+  }
 }
 #endif
 
@@ -347,6 +382,38 @@ static int qtile_quads(const qgemm_job *job, int quads, const uint8_t *const a[Q
   return 0;
 }
 
+/// The whole tiles of one panel in the quads layout with the best vpdpbusd the thread may use (see
+/// qstrip_avx2); 0 when there is no such strip (no VNNI, or not x86-64): the caller then goes tile by tile.
+static int qstrip_quads(const qgemm_job *job, int quads, ptrdiff_t stride, const int8_t *panel, int i_begin, int i_end, ptrdiff_t j) {
+#if defined(__x86_64__)
+  const uint8_t *q = job->q;
+  float *y = job->y + j;
+  switch (job->vnni) {
+  case GLEAN_VNNI_AVX512:
+    qstrip_vnni_avx512(quads, q, stride, panel, job->zero_points, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j, y, job->ldy);
+    return 1;
+  case GLEAN_VNNI_AVX:
+    qstrip_vnni_avx(quads, q, stride, panel, job->zero_points, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j, y, job->ldy);
+    return 1;
+  case GLEAN_VNNI_EMULATED:
+    qstrip_vnni_emulated(quads, q, stride, panel, job->zero_points, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j, y,
+                         job->ldy);
+    return 1;
+  default:
+    break;
+  }
+#elif defined(__aarch64__)
+  if (job->vnni == GLEAN_VNNI_SDOT) {
+    qstrip_sdot(quads, job->q, stride, panel, job->zero_points, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j,
+                job->y + j, job->ldy);
+    return 1;
+  }
+#else
+  (void)job; (void)quads; (void)stride; (void)panel; (void)i_begin; (void)i_end; (void)j;
+#endif
+  return 0;
+}
+
 /// Rows i_begin ..< i_end and panels panel_begin ..< panel_end of the product, on the calling thread.
 static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_begin, int panel_end) {
   int quads_layout = job->format == QFORMAT_QUADS;
@@ -357,9 +424,12 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
     const int8_t *pw = job->packed_w + (size_t)panel * panel_bytes;
     int j0 = panel * QNR, width = job->n - j0 < QNR ? job->n - j0 : QNR;
     int i_first = i_begin;   // the first row the tile loop below computes
+    // Whole tiles in one call where the layout and machine have a strip; the loop below takes what is left.
+    if (width == QNR && quads_layout && qstrip_quads(job, stride / 4, stride, pw, i_begin, i_end, j0)) {
+      i_first = i_begin + (i_end - i_begin) / QMR * QMR;
+    }
 #if defined(__x86_64__)
-    if (!quads_layout && job->avx2 && width == QNR) {
-      // Whole tiles in one call; the loop below takes what is left (a partial tile).
+    if (width == QNR && !quads_layout && job->avx2) {
       qstrip_avx2(stride / 2, job->q, stride, pw, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j0,
                   job->y + j0, job->ldy);
       i_first = i_begin + (i_end - i_begin) / QMR * QMR;

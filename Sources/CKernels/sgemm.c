@@ -4,7 +4,9 @@
 // accumulators (arm64), summing over p in order 0 ..< k
 // (AVX2, AVX-512F, NEON: one FMA per step, so they agree bit for bit; portable: multiply then add), then
 // applies the epilogue (bias, activation clamp, residual, scale, shift; see glean_epilogue) before storing.
-// Work is split into (row block × column chunk) tasks; each C element belongs to one task.
+// Work is split into (row block × column chunk) tasks; each C element belongs to one task. Within a task,
+// a panel's whole tiles of a plain matrix run in one call (a strip: rows found by arithmetic); partial tiles
+// and strided A go tile by tile through row pointers.
 #include "glean_kernels.h"
 #include "internal.h"
 #include "epilogue.h"
@@ -168,22 +170,27 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
 typedef float glean_v16f __attribute__((ext_vector_type(16)));
 
 #define WIDE_TILE_NAME tile_wide_avx512
+#define WIDE_STRIP_NAME strip_wide_avx512
+#define WIDE_WHOLE_NAME whole_tile_wide_avx512
+#define WIDE_STORE_NAME store_tile_wide_avx512
 #define WIDE_TILE_TARGET "avx2,fma,avx512f"
 #include "sgemm_wide_tile.h"
 #define WIDE_TILE_NAME tile_wide_on_avx2
+#define WIDE_STRIP_NAME strip_wide_on_avx2
+#define WIDE_WHOLE_NAME whole_tile_wide_on_avx2
+#define WIDE_STORE_NAME store_tile_wide_on_avx2
 #define WIDE_TILE_TARGET "avx2,fma"
 #include "sgemm_wide_tile.h"
 #endif
 #endif
 
 #if defined(__aarch64__)
-/// The NEON tile: MR (6) rows × NR (16) columns in 24 accumulators (four 4-float vectors per row), each
-/// summing fma over p = 0 ..< k in order like the AVX2 tile. Same contract as tile_avx2.
-static int tile_neon(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
-                     float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
-  float32x4_t acc[MR][4];
+/// The NEON tile's depth loop: MR (6) rows × NR (16) columns in 24 accumulators (four 4-float vectors per row),
+/// each summing fma over p = 0 ..< k in order like the AVX2 tile; rows a0 … a5 strided by stride_k.
+__attribute__((always_inline))
+static inline void neon_accumulate(int k, const float *a0, const float *a1, const float *a2, const float *a3, const float *a4,
+                                   const float *a5, ptrdiff_t stride_k, const float *panel, float32x4_t acc[MR][4]) {
   for (int r = 0; r < MR; r++) for (int q = 0; q < 4; q++) acc[r][q] = vdupq_n_f32(0.0f);
-  const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
   const float *bp = panel;
   for (int p = 0; p < k; p++) {
     float32x4_t b0 = vld1q_f32(bp), b1 = vld1q_f32(bp + 4), b2 = vld1q_f32(bp + 8), b3 = vld1q_f32(bp + 12);
@@ -197,10 +204,11 @@ static int tile_neon(int k, const float *const a[MR], ptrdiff_t stride_k, const 
     }
     a0 += stride_k; a1 += stride_k; a2 += stride_k; a3 += stride_k; a4 += stride_k; a5 += stride_k;
   }
-  if (rows != MR || width != NR) {
-    for (int r = 0; r < MR; r++) for (int q = 0; q < 4; q++) vst1q_f32(tile[r] + 4 * q, acc[r][q]);
-    return 0;
-  }
+}
+
+/// Bias, epilogue and store of a whole NEON tile (c points at C[i, j]).
+__attribute__((always_inline))
+static inline void neon_store(float32x4_t acc[MR][4], float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j) {
   if (epilogue && epilogue->bias) {
     for (int q = 0; q < 4; q++) {
       float32x4_t bias = vld1q_f32(epilogue->bias + j + 4 * q);
@@ -208,7 +216,31 @@ static int tile_neon(int k, const float *const a[MR], ptrdiff_t stride_k, const 
     }
   }
   glean_epilogue_store_tile_neon(epilogue, acc, MR, i, j, c, ldc);
+}
+
+/// The NEON tile for any rows a[r]. Same contract as tile_avx2.
+static int tile_neon(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
+                     float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
+  float32x4_t acc[MR][4];
+  neon_accumulate(k, a[0], a[1], a[2], a[3], a[4], a[5], stride_k, panel, acc);
+  if (rows != MR || width != NR) {
+    for (int r = 0; r < MR; r++) for (int q = 0; q < 4; q++) vst1q_f32(tile[r] + 4 * q, acc[r][q]);
+    return 0;
+  }
+  neon_store(acc, c, ldc, epilogue, i, j);
   return 1;
+}
+
+/// The whole NEON tiles of one panel for rows i_begin ..< i_end (a multiple of MR rows; rows lda apart,
+/// contiguous along depth), one after another, as strip_avx2 does.
+static void strip_neon(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
+                       const glean_epilogue *epilogue, int i_begin, int i_end, ptrdiff_t j) {
+  for (int i = i_begin; i + MR <= i_end; i += MR) {
+    const float *r0 = a + (ptrdiff_t)i * lda;
+    float32x4_t acc[MR][4];
+    neon_accumulate(k, r0, r0 + lda, r0 + 2 * lda, r0 + 3 * lda, r0 + 4 * lda, r0 + 5 * lda, 1, panel, acc);
+    neon_store(acc, c + (ptrdiff_t)i * ldc, ldc, epilogue, i, j);
+  }
 }
 #endif
 
@@ -239,13 +271,29 @@ static void sgemm_task(void *context, int task) {
     const float *pb = job->packed_b + (size_t)panel * job->k * NR;
     int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
     int i_first = i_begin;   // the first row the tile loop below computes
+    // Whole tiles of a plain matrix in one call; the loop below takes what is left (a partial tile).
+    if (job->stride_k == 1 && width == NR) {
 #if defined(__x86_64__)
-    if (job->isa == GLEAN_SGEMM_AVX2 && job->stride_k == 1 && width == NR) {
-      // Whole tiles of a plain matrix in one call; the loop below takes what is left (a partial tile).
-      strip_avx2(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
-      i_first = i_begin + (i_end - i_begin) / MR * MR;
-    }
+      if (job->isa == GLEAN_SGEMM_AVX2) {
+        strip_avx2(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        i_first = i_begin + (i_end - i_begin) / MR * MR;
+      }
+#if defined(HAVE_WIDE_TILE)
+      if (job->isa == GLEAN_SGEMM_AVX512) {
+        strip_wide_avx512(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
+      } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
+        strip_wide_on_avx2(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
+      }
 #endif
+#elif defined(__aarch64__)
+      if (job->isa == GLEAN_SGEMM_NEON) {
+        strip_neon(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        i_first = i_begin + (i_end - i_begin) / MR * MR;
+      }
+#endif
+    }
     for (int i = i_first; i < i_end; i += mr) {
       int rows = i_end - i < mr ? i_end - i : mr;
       // A partial tile repeats its first row in the missing ones (computed, never stored).

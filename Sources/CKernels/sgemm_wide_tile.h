@@ -1,6 +1,7 @@
 // Template of the float GEMM's wide tile, included by sgemm.c once per target. Before each inclusion
-// sgemm.c defines WIDE_TILE_NAME (the function) and WIDE_TILE_TARGET (its target attribute); this file
-// undefines them.
+// sgemm.c defines WIDE_TILE_NAME (the tile function), WIDE_STRIP_NAME (the function running a panel's whole
+// tiles one after another, as strip_avx2 does), WIDE_WHOLE_NAME (their shared whole-tile body) and
+// WIDE_TILE_TARGET (their target attribute); this file undefines them.
 //
 // The tile: WIDE_MR (12) rows × NR (16) columns, one 16-float vector per row (a ZMM register with
 // AVX-512F, a pair of YMM registers when compiled for AVX2), written with clang's vector extensions so
@@ -9,51 +10,10 @@
 // applies the epilogue, writes C (top-left element C[i, j]) and the function returns 1; otherwise the raw
 // sums go to `tile` and it returns 0.
 
-__attribute__((target(WIDE_TILE_TARGET)))
-static int WIDE_TILE_NAME(int k, const float *const a[WIDE_MR], ptrdiff_t stride_k, const float *panel, float tile[WIDE_MR][NR],
-                          float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
-  // Twelve named accumulators (an array whose address is taken would live in memory).
-  glean_v16f c0 = 0.0f, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-  int whole = rows == WIDE_MR && width == NR;
-  if (epilogue && epilogue->residual && whole) {
-    // The epilogue reads a residual tile written long before: start fetching it now.
-    for (int r = 0; r < WIDE_MR; r++) _mm_prefetch((const char *)(epilogue->residual + (i + r) * epilogue->residual_ld + j), _MM_HINT_T0);
-  }
-  const float *bp = panel;
-#define WIDE_STEP(r, value) c##r = __builtin_elementwise_fma((glean_v16f)(value), b, c##r)
-  ptrdiff_t lda = a[1] - a[0];
-  int evenly_spaced = stride_k == 1;
-  for (int r = 2; r < WIDE_MR; r++) evenly_spaced = evenly_spaced && a[r] - a[r - 1] == lda;
-  if (evenly_spaced) {
-    // Rows of a plain matrix: four base pointers and fixed offsets, so that a depth step costs few
-    // integer operations.
-    const float *r0 = a[0], *r3 = a[3], *r6 = a[6], *r9 = a[9];
-    for (int p = 0; p < k; p++) {
-      glean_v16f b;
-      memcpy(&b, bp, sizeof b);
-      WIDE_STEP(0, r0[0]); WIDE_STEP(1, r0[lda]); WIDE_STEP(2, r0[2 * lda]);
-      WIDE_STEP(3, r3[0]); WIDE_STEP(4, r3[lda]); WIDE_STEP(5, r3[2 * lda]);
-      WIDE_STEP(6, r6[0]); WIDE_STEP(7, r6[lda]); WIDE_STEP(8, r6[2 * lda]);
-      WIDE_STEP(9, r9[0]); WIDE_STEP(10, r9[lda]); WIDE_STEP(11, r9[2 * lda]);
-      r0++; r3++; r6++; r9++; bp += NR;
-    }
-  } else {
-    for (int p = 0; p < k; p++) {
-      glean_v16f b;
-      memcpy(&b, bp, sizeof b);
-      ptrdiff_t o = p * stride_k;
-      WIDE_STEP(0, a[0][o]); WIDE_STEP(1, a[1][o]); WIDE_STEP(2, a[2][o]); WIDE_STEP(3, a[3][o]);
-      WIDE_STEP(4, a[4][o]); WIDE_STEP(5, a[5][o]); WIDE_STEP(6, a[6][o]); WIDE_STEP(7, a[7][o]);
-      WIDE_STEP(8, a[8][o]); WIDE_STEP(9, a[9][o]); WIDE_STEP(10, a[10][o]); WIDE_STEP(11, a[11][o]);
-      bp += NR;
-    }
-  }
-#undef WIDE_STEP
-  glean_v16f acc[WIDE_MR] = {c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11};
-  if (!whole) {
-    for (int r = 0; r < WIDE_MR; r++) memcpy(tile[r], &acc[r], sizeof acc[r]);
-    return 0;
-  }
+/// Bias, epilogue and store of a whole wide tile (acc[r] = row i + r, columns j ..< j + 16; c points at C[i, j]).
+__attribute__((target(WIDE_TILE_TARGET), always_inline))
+static inline void WIDE_STORE_NAME(glean_v16f acc[WIDE_MR], float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i,
+                                   ptrdiff_t j) {
   if (epilogue && epilogue->bias) {
     glean_v16f bias;
     memcpy(&bias, epilogue->bias + j, sizeof bias);
@@ -66,11 +26,82 @@ static int WIDE_TILE_NAME(int k, const float *const a[WIDE_MR], ptrdiff_t stride
       v[r][1] = (__m256)__builtin_shufflevector(acc[r], acc[r], 8, 9, 10, 11, 12, 13, 14, 15);
     }
     glean_epilogue_store_tile_avx2(epilogue, v, WIDE_MR, i, j, c, ldc);
-    return 1;
+    return;
   }
   for (int r = 0; r < WIDE_MR; r++) memcpy(c + r * ldc, &acc[r], sizeof acc[r]);
-  return 1;
 }
 
+#define WIDE_STEP(r, value) c##r = __builtin_elementwise_fma((glean_v16f)(value), b, c##r)
+
+/// A whole wide tile whose rows start at a (depth contiguous) and are lda apart: four base pointers and fixed
+/// offsets, so that a depth step costs few integer operations; then bias, epilogue and store.
+__attribute__((target(WIDE_TILE_TARGET), always_inline))
+static inline void WIDE_WHOLE_NAME(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
+                                   const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j) {
+  // Twelve named accumulators (an array whose address is taken would live in memory).
+  glean_v16f c0 = 0.0f, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+  if (epilogue && epilogue->residual) {
+    // The epilogue reads a residual tile written long before: start fetching it now.
+    for (int r = 0; r < WIDE_MR; r++) _mm_prefetch((const char *)(epilogue->residual + (i + r) * epilogue->residual_ld + j), _MM_HINT_T0);
+  }
+  const float *bp = panel, *r0 = a, *r3 = a + 3 * lda, *r6 = a + 6 * lda, *r9 = a + 9 * lda;
+  for (int p = 0; p < k; p++) {
+    glean_v16f b;
+    memcpy(&b, bp, sizeof b);
+    WIDE_STEP(0, r0[0]); WIDE_STEP(1, r0[lda]); WIDE_STEP(2, r0[2 * lda]);
+    WIDE_STEP(3, r3[0]); WIDE_STEP(4, r3[lda]); WIDE_STEP(5, r3[2 * lda]);
+    WIDE_STEP(6, r6[0]); WIDE_STEP(7, r6[lda]); WIDE_STEP(8, r6[2 * lda]);
+    WIDE_STEP(9, r9[0]); WIDE_STEP(10, r9[lda]); WIDE_STEP(11, r9[2 * lda]);
+    r0++; r3++; r6++; r9++; bp += NR;
+  }
+  glean_v16f acc[WIDE_MR] = {c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11};
+  WIDE_STORE_NAME(acc, c, ldc, epilogue, i, j);
+}
+
+/// The whole wide tiles of one panel for rows i_begin ..< i_end (a multiple of WIDE_MR rows), one after another.
+__attribute__((target(WIDE_TILE_TARGET)))
+static void WIDE_STRIP_NAME(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
+                            const glean_epilogue *epilogue, int i_begin, int i_end, ptrdiff_t j) {
+  for (int i = i_begin; i + WIDE_MR <= i_end; i += WIDE_MR) {
+    WIDE_WHOLE_NAME(k, a + (ptrdiff_t)i * lda, lda, panel, c + (ptrdiff_t)i * ldc, ldc, epilogue, i, j);
+  }
+}
+
+/// The wide tile for any rows a[r] (strided by stride_k along depth).
+__attribute__((target(WIDE_TILE_TARGET)))
+static int WIDE_TILE_NAME(int k, const float *const a[WIDE_MR], ptrdiff_t stride_k, const float *panel, float tile[WIDE_MR][NR],
+                          float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
+  int whole = rows == WIDE_MR && width == NR;
+  ptrdiff_t lda = a[1] - a[0];
+  int evenly_spaced = stride_k == 1;
+  for (int r = 2; r < WIDE_MR; r++) evenly_spaced = evenly_spaced && a[r] - a[r - 1] == lda;
+  if (whole && evenly_spaced) {
+    WIDE_WHOLE_NAME(k, a[0], lda, panel, c, ldc, epilogue, i, j);
+    return 1;
+  }
+  glean_v16f c0 = 0.0f, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+  const float *bp = panel;
+  for (int p = 0; p < k; p++) {
+    glean_v16f b;
+    memcpy(&b, bp, sizeof b);
+    ptrdiff_t o = p * stride_k;
+    WIDE_STEP(0, a[0][o]); WIDE_STEP(1, a[1][o]); WIDE_STEP(2, a[2][o]); WIDE_STEP(3, a[3][o]);
+    WIDE_STEP(4, a[4][o]); WIDE_STEP(5, a[5][o]); WIDE_STEP(6, a[6][o]); WIDE_STEP(7, a[7][o]);
+    WIDE_STEP(8, a[8][o]); WIDE_STEP(9, a[9][o]); WIDE_STEP(10, a[10][o]); WIDE_STEP(11, a[11][o]);
+    bp += NR;
+  }
+  glean_v16f acc[WIDE_MR] = {c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11};
+  if (!whole) {
+    for (int r = 0; r < WIDE_MR; r++) memcpy(tile[r], &acc[r], sizeof acc[r]);
+    return 0;
+  }
+  WIDE_STORE_NAME(acc, c, ldc, epilogue, i, j);
+  return 1;
+}
+#undef WIDE_STEP
+
 #undef WIDE_TILE_NAME
+#undef WIDE_STRIP_NAME
+#undef WIDE_WHOLE_NAME
+#undef WIDE_STORE_NAME
 #undef WIDE_TILE_TARGET
