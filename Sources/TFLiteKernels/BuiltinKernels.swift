@@ -38,6 +38,7 @@ public enum BuiltinKernels {
     table[.div] = Entry(Optimized.FloatBinary.div, maxVersion: 2)
     table[.squaredDifference] = Entry(Optimized.FloatBinary.squaredDifference, maxVersion: 2)
     table[.softmax] = Entry(Optimized.Softmax(), maxVersion: 3)
+    table[.dequantize] = Entry(Optimized.Dequantize(), maxVersion: 6)
     table[.gelu] = Entry(Optimized.Gelu(), maxVersion: 2)
     table[.mean] = Entry(Optimized.Mean(), maxVersion: 3)
     table[.transpose] = Entry(Optimized.Transpose(), maxVersion: 6)

@@ -35,4 +35,22 @@ struct QuantizationKernelTests {
     let half = TestTensor(type: .float16, shape: [3], bytes: [0x00, 0x3C, 0x00, 0xC0, 0x55, 0x35], constant: true)
     #expect(try runKernel(Reference.Dequantize(), inputs: [half], outputTypes: [.float32])[0].floats == [1, -2, 0.33325195])
   }
+
+  @Test("optimised DEQUANTIZE (float arithmetic) gives the reference's bits (double arithmetic), scales from subnormal to overflowing")
+  func optimizedDequantize() throws {
+    var generator = SystemRandomNumberGenerator()
+    let values = (0..<1000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    let scales: [Float] = [0.5, 0.0123, 3.7e-3, 1e-40, 1.2e-38, 7.1e35, 3e38, .leastNonzeroMagnitude, 1, 65504]
+    for type in [TensorType.int8, .uint8] {
+      for scale in scales {
+        for zeroPoint: Int64 in [0, -128, 127, 255, 3, -32768, 40000] {
+          let x = TestTensor(type: type, shape: [values.count], bytes: values, constant: false,
+                             quantization: QuantizationParameters(scale: [scale], zeroPoint: [zeroPoint]))
+          let expected = try runKernel(Reference.Dequantize(), inputs: [x], outputTypes: [.float32])[0].bytes
+          let actual = try runKernel(Optimized.Dequantize(), inputs: [x], outputTypes: [.float32])[0].bytes
+          #expect(actual == expected, "\(type) scale \(scale) zero point \(zeroPoint)")
+        }
+      }
+    }
+  }
 }
