@@ -30,12 +30,59 @@ size_t glean_sgemm_packed_size(int k, int n) {
   return panels * (size_t)k * NR;
 }
 
+#if defined(__x86_64__)
+/// out[r][c] = rows[c][r] for an 8 × 8 block: eight rows of 8 floats (rows[c], c < 8) become eight columns; out's
+/// rows are `out_stride` floats apart.
+__attribute__((target("avx2"), always_inline))
+static inline void transpose8_avx2(const float *const rows[8], float *out, ptrdiff_t out_stride) {
+  __m256 r0 = _mm256_loadu_ps(rows[0]), r1 = _mm256_loadu_ps(rows[1]), r2 = _mm256_loadu_ps(rows[2]), r3 = _mm256_loadu_ps(rows[3]);
+  __m256 r4 = _mm256_loadu_ps(rows[4]), r5 = _mm256_loadu_ps(rows[5]), r6 = _mm256_loadu_ps(rows[6]), r7 = _mm256_loadu_ps(rows[7]);
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5), t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE), u2 = _mm256_shuffle_ps(t1, t3, 0x44);
+  __m256 u3 = _mm256_shuffle_ps(t1, t3, 0xEE), u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps(out + 0 * out_stride, _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps(out + 1 * out_stride, _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps(out + 2 * out_stride, _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps(out + 3 * out_stride, _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps(out + 4 * out_stride, _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps(out + 5 * out_stride, _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps(out + 6 * out_stride, _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps(out + 7 * out_stride, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+/// The depth steps p0 ..< p0 + 8·blocks of one whole panel of a B whose columns are contiguous along depth
+/// (stride_k 1: weights stored N × K, or the keys of attention): 16 columns × 8 steps at a time, as two 8 × 8
+/// transposes instead of 128 strided loads.
+__attribute__((target("avx2")))
+static void pack_panel_transposed_avx2(const float *b, ptrdiff_t stride_n, int j0, int blocks, float *out) {
+  for (int block = 0; block < blocks; block++) {
+    const float *low[8], *high[8];
+    for (int c = 0; c < 8; c++) {
+      low[c] = b + (ptrdiff_t)(j0 + c) * stride_n + 8 * block;
+      high[c] = b + (ptrdiff_t)(j0 + 8 + c) * stride_n + 8 * block;
+    }
+    transpose8_avx2(low, out + (size_t)block * 8 * NR, NR);
+    transpose8_avx2(high, out + (size_t)block * 8 * NR + 8, NR);
+  }
+}
+#endif
+
 void glean_sgemm_pack(const float *b, ptrdiff_t stride_k, ptrdiff_t stride_n, int k, int n, float *packed) {
   int panels = (n + NR - 1) / NR;
   for (int panel = 0; panel < panels; panel++) {
     float *out = packed + (size_t)panel * k * NR;
     int j0 = panel * NR, width = n - j0 < NR ? n - j0 : NR;
-    for (int p = 0; p < k; p++) {
+    int p = 0;
+#if defined(__x86_64__)
+    if (stride_k == 1 && width == NR && k >= 8 && glean_has_avx2_fma()) {
+      pack_panel_transposed_avx2(b, stride_n, j0, k / 8, out);
+      p = k / 8 * 8;
+      out += (size_t)p * NR;
+    }
+#endif
+    for (; p < k; p++) {
       const float *row = b + p * stride_k + j0 * stride_n;
       int j = 0;
       if (stride_n == 1) { memcpy(out, row, (size_t)width * sizeof(float)); j = width; }

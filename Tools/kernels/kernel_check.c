@@ -2,6 +2,7 @@
 // path promises, bit for bit:
 //   - float GEMM, every SIMD path (AVX2, AVX-512F, NEON): C = bias + Σ_p fma in order p = 0 ..< k, then the
 //     epilogue (model: fmaf in a loop); the portable path: multiply then add in the same order;
+//   - the float GEMM's packing of B, both layouts (K × N, and N × K through 8 × 8 transposes);
 //   - hybrid FULLY_CONNECTED, every layout and path: LiteRT's integer dots and rescale (model: int64 dots of
 //     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again), also
 //     multiplying rows an earlier call left (x NULL);
@@ -311,9 +312,35 @@ static void check_pool(void) {
   }
 }
 
+/// The float GEMM's packing against a model (element (p, j) of B at panel j / 16, row p, column j % 16, zeros past
+/// n), for B stored K × N (stride_k n) and N × K (stride_k 1, the transposing path), bit for bit.
+static void check_pack(const char *path) {
+  enum { MAXK = 70, MAXN = 50 };
+  static float b[MAXK * MAXN], packed[MAXK * (MAXN + 16)];
+  for (int k = 1; k <= MAXK; k += k < 20 ? 1 : 17) {
+    for (int n = 1; n <= MAXN; n += n < 20 ? 1 : 15) {
+      for (int i = 0; i < k * n; i++) b[i] = uniform();
+      for (int transposed = 0; transposed < 2; transposed++) {
+        ptrdiff_t stride_k = transposed ? 1 : n, stride_n = transposed ? k : 1;
+        memset(packed, 0xFF, sizeof packed);
+        glean_sgemm_pack(b, stride_k, stride_n, k, n, packed);
+        int same = 1;
+        for (int j = 0; j < (n + 15) / 16 * 16; j++) {
+          for (int p = 0; p < k; p++) {
+            float expected = j < n ? b[p * stride_k + j * stride_n] : 0.0f, actual = packed[(size_t)(j / 16) * k * 16 + p * 16 + j % 16];
+            same = same && memcmp(&expected, &actual, sizeof actual) == 0;
+          }
+        }
+        if (!same) { printf("FAIL %s pack k %d n %d %s\n", path, k, n, transposed ? "N x K" : "K x N"); failures++; }
+      }
+    }
+  }
+}
+
 static void check_all(const char *path, int fused) {
   static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
                                   {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512}};
+  check_pack(path);
   check_activations(path);
   check_quantization(path);
   check_mean(path);
