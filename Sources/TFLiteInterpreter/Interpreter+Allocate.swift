@@ -98,8 +98,9 @@ extension Interpreter {
       first[t] = 0
       last[t] = end
     }
-    // RESHAPE, SQUEEZE and EXPAND_DIMS move no data: their output becomes a view of the bytes of their
-    // input (`viewOf`, followed to the tensor that owns memory), and the node does not run.
+    // RESHAPE, SQUEEZE and EXPAND_DIMS move no data, nor does a TRANSPOSE that moves only axes of size 1:
+    // their output becomes a view of the bytes of their input (`viewOf`, followed to the tensor that owns
+    // memory), and the node does not run.
     var viewOf = [Int?](repeating: nil, count: tensors.count)
     func memoryOwner(_ t: Int) -> Int {
       var r = t
@@ -107,7 +108,7 @@ extension Interpreter {
       return r
     }
     var isViewNode = [Bool](repeating: false, count: nodeCount)
-    for (i, node) in nodes.enumerated() where !folded[i] && !isFusedAway(i) && Self.movesNoData(node) {
+    for (i, node) in nodes.enumerated() where !folded[i] && !isFusedAway(i) && (Self.movesNoData(node) || keepsElementOrder(node)) {
       let (input, output) = (node.inputs[0], node.outputs[0])
       guard input >= 0, constants[input] == nil, constants[output] == nil, !tensors[input].isVariable, !tensors[output].isVariable,
             !graphInputs.contains(output), tensors[input].type == tensors[output].type, tensors[input].type.byteSize != nil,
@@ -226,6 +227,24 @@ extension Interpreter {
     case .expandDims: node.kernel is Reference.ExpandDims
     default: false
     }
+  }
+
+  /// A TRANSPOSE run by Glean's own kernels whose constant permutation keeps the axes longer than 1 in
+  /// their order (it moves only axes of size 1): every element keeps its place in memory.
+  private func keepsElementOrder(_ node: Node) -> Bool {
+    guard node.builtin == .transpose, node.kernel is Reference.Transpose || node.kernel is Optimized.Transpose,
+          node.inputs.count == 2, node.inputs[0] >= 0, node.inputs[1] >= 0, let data = constants[node.inputs[1]] else { return false }
+    let shape = shapes[node.inputs[0]], rank = shape.rank
+    let perm: [Int]
+    switch subgraph.tensors[node.inputs[1]].type {
+    case .int32 where data.count == 4 * rank: perm = (0..<rank).map { Int(data.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
+    case .int64 where data.count == 8 * rank: perm = (0..<rank).map { Int(data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
+    default: return false
+    }
+    let axes = perm.map { $0 < 0 ? $0 + rank : $0 }
+    guard axes.allSatisfy({ (0..<rank).contains($0) }), Set(axes).count == rank else { return false }
+    let moved = axes.filter { shape[$0] != 1 }
+    return moved == moved.sorted()
   }
 
   private func canFold(_ node: Node, outputs: [TensorInfo]) -> Bool {
