@@ -15,7 +15,8 @@
 //   values fit). sdot multiplies signed bytes: the arm64 tile flips u back to q (u ^ 0x80) as it
 //   broadcasts it and subtracts zp · Σ_p w[j, p].
 //
-// Both give every dot product bit for bit, so the layout never changes a result.
+// Both give every dot product bit for bit, so the layout never changes a result. A panel's whole tiles run in
+// one call (a strip, rows found by arithmetic); a partial tile goes through row pointers.
 #include "glean_kernels.h"
 #include "internal.h"
 #include "epilogue.h"
