@@ -102,6 +102,12 @@ static void pack_pairs(const int8_t *w, int n, int k, int8_t *packed) {
   }
 }
 
+int glean_qgemm_packed_layout(const int8_t *packed) {
+  qgemm_header header;
+  memcpy(&header, packed, sizeof header);
+  return header.format;
+}
+
 void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed) {
   qgemm_header header = {glean_vnni() != GLEAN_VNNI_NONE ? QFORMAT_QUADS : QFORMAT_PAIRS, k, n};
   memset(packed, 0, QHEADER);

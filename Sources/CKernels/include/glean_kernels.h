@@ -97,6 +97,9 @@ size_t glean_qgemm_packed_size(int k, int n);
 /// in the layout the calling thread's CPU multiplies fastest: k-pairs for vpmaddwd (AVX2, portable) or
 /// k-quads with column sums for vpdpbusd (VNNI); a header records which, and k and n.
 void glean_qgemm_pack(const int8_t *w, int n, int k, int8_t *packed);
+/// Which layout glean_qgemm_pack chose for `packed` (a small positive number; rows quantized for one layout
+/// are multiplied only by weights packed in it).
+int glean_qgemm_packed_layout(const int8_t *packed);
 /// Bytes of scratch for m quantized rows of depth k (either layout).
 size_t glean_qgemm_quantized_bytes(int m, int k);
 

@@ -134,12 +134,12 @@ extension Optimized {
       let packed = node.derivedConstants?.value(tensor: weights.index, kind: "qgemm-packed", make: pack) ?? pack()
       let asymmetric = options.asymmetricQuantizeInputs
       // The quantized rows, their scales and zero points in one buffer, shared by every hybrid FULLY_CONNECTED
-      // that quantizes the same tensor the same way: the first to run in an invoke quantizes it, the others
-      // multiply the rows it left (the layout is the one weights are packed in on this machine, the same for all).
+      // that quantizes the same tensor the same way into the same layout (the packed weights'): the first to run
+      // in an invoke quantizes it, the others multiply the rows it left.
       let rowsBytes = (glean_qgemm_quantized_bytes(mInt32, kInt32) + 63) / 64 * 64
-      let input = try node.input(0)
-      let quantized = node.requestScratch(bytes: rowsBytes + 8 * m,
-                                          sharedAs: "hybrid input rows of tensor \(input.index): m \(m), k \(k), asymmetric \(asymmetric)")
+      let input = try node.input(0), layout = glean_qgemm_packed_layout(packed.pointer(Int8.self))
+      let quantized = node.requestScratch(bytes: rowsBytes + 8 * m, sharedAs: "hybrid input rows of tensor \(input.index): m \(m), k \(k), "
+                                            + "asymmetric \(asymmetric), layout \(layout)")
       return PreparedOp { io in
         let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
         let q = io.scratch[quantized].baseAddress!
