@@ -52,7 +52,7 @@ static inline void transpose8_avx2(const float *const rows[8], float *out, ptrdi
   _mm256_storeu_ps(out + 7 * out_stride, _mm256_permute2f128_ps(u3, u7, 0x31));
 }
 
-/// The depth steps p0 ..< p0 + 8·blocks of one whole panel of a B whose columns are contiguous along depth
+/// The depth steps 0 ..< 8·blocks of one whole panel (columns j0 ..< j0 + 16) of a B whose columns are contiguous along depth
 /// (stride_k 1: weights stored N × K, or the keys of attention): 16 columns × 8 steps at a time, as two 8 × 8
 /// transposes instead of 128 strided loads.
 __attribute__((target("avx2")))
