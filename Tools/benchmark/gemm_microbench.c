@@ -1,19 +1,21 @@
 // Single-core throughput of Glean's C kernels (float GEMM, plain and with a bias + RELU epilogue; hybrid
 // FULLY_CONNECTED: input quantization + int8 GEMM) on the FULLY_CONNECTED shapes of MobileBERT (K 128/512) and
-// MiniLM (384/1536), best of 30.
+// MiniLM (384/1536) and of attention's scores for a block of 48 queries (K 32, N 384), best of 30; then, best of 2000, the float GEMM's packing of a B stored N × K (attention's
+// keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 512).
 // Offline tool, not part of the package:
 //
 //   S=Sources/CKernels; clang -O2 -I$S/include -I$S Tools/benchmark/gemm_microbench.c $S/*.c -o /tmp/gemm_microbench -lm -lpthread
 //   /tmp/gemm_microbench
 #include "glean_kernels.h"
+#include "internal.h"   // glean_quantize_row_range, glean_simd
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <math.h>
 static double now(void){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec*1e-9;}
 int main(int argc,char**argv){
-  int shapes[][3]={{384,128,512},{384,512,128},{384,128,128},{384,384,1536},{384,1536,384}};
-  for(int s=0;s<5;s++){int m=shapes[s][0],k=shapes[s][1],n=shapes[s][2];
+  int shapes[][3]={{384,128,512},{384,512,128},{384,128,128},{384,384,1536},{384,1536,384},{48,32,384}};
+  for(int s=0;s<6;s++){int m=shapes[s][0],k=shapes[s][1],n=shapes[s][2];
     float*a=malloc(4*m*k),*w=malloc(4*n*k),*c=malloc(4*m*n),*p=malloc(4*glean_sgemm_packed_size(k,n));
     for(int i=0;i<m*k;i++)a[i]=rand()/(float)RAND_MAX; for(int i=0;i<n*k;i++)w[i]=rand()/(float)RAND_MAX;
     glean_sgemm_pack(w,1,k,k,n,p);
@@ -26,5 +28,14 @@ int main(int argc,char**argv){
     double bq=1e9; for(int r=0;r<30;r++){double t=now();glean_hybrid_fully_connected(NULL,m,n,k,a,1,q,sc,zp,pw,ws,NULL,c,n);t=now()-t; if(t<bq)bq=t;}
     printf("M%d K%d N%d: sgemm %.3f ms %.1f GFLOP/s, + bias + RELU %.3f ms | hybrid (quantize + int8 GEMM) %.3f ms %.1f GOP/s\n",
            m,k,n,best*1e3,2.0*m*n*k/best/1e9,be*1e3,bq*1e3,2.0*m*n*k/bq/1e9);}
+  {int shapes2[][2]={{32,384},{512,128}}; const char*what[]={"attention keys, one head (d 32, n 384)","weights (K 512, N 128)"};
+   for(int s=0;s<2;s++){int k=shapes2[s][0],n=shapes2[s][1]; float*b=malloc(4*k*n),*p=malloc(4*glean_sgemm_packed_size(k,n));
+    for(int i=0;i<k*n;i++)b[i]=rand()/(float)RAND_MAX;
+    double best=1e9; for(int r=0;r<2000;r++){double t=now();glean_sgemm_pack(b,1,k,k,n,p);t=now()-t;if(t<best)best=t;}
+    printf("pack N x K, %s: %.2f us, %.3f ns per float\n",what[s],best*1e6,best*1e9/(k*n)); free(b); free(p);}}
+  {int m=96,k=512; float*x=malloc(4*m*k),*sc=malloc(4*m); int16_t*q=malloc(2*m*k); int32_t*zp=malloc(4*m);
+   for(int i=0;i<m*k;i++)x[i]=rand()/(float)RAND_MAX-0.3f;
+   for(int asym=0;asym<2;asym++){double best=1e9; for(int r=0;r<2000;r++){double t=now();glean_quantize_row_range(x,k,asym,glean_simd(),q,NULL,sc,zp,0,m);t=now()-t;if(t<best)best=t;}
+    printf("input quantization, 96 rows of 512, %s: %.3f ns per value\n",asym?"asymmetric":"symmetric",best*1e9/(m*k));}}
   printf("kernels: %s\n",glean_kernels_isa());
 }
