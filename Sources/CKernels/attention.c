@@ -14,7 +14,7 @@
 typedef struct {
   int heads, m, n, d, dv, row_blocks, isa, simd;   // isa: glean_sgemm_isa(), for the GEMMs; simd: glean_simd(), for the softmax
   const float *q, *k, *v, *scale, *mask;
-  ptrdiff_t q_head, q_m, q_k, k_head, k_k, k_n, v_head, v_k, v_n;
+  ptrdiff_t q_head, q_m, q_k, k_head, k_k, k_n, v_head, v_k, v_n, out_head, out_m;
   float beta;
   float *out, *packed_k, *packed_v, *scores;
   size_t packed_k_size, packed_v_size;
@@ -40,21 +40,22 @@ static void attention_task(void *context, int task) {
   const float *q = job->q + head * job->q_head + r0 * job->q_m;
   glean_sgemm_serial(job->isa, rows, job->n, job->d, q, job->q_m, job->q_k, job->packed_k + head * job->packed_k_size, NULL, scores, job->n);
   glean_masked_softmax_rows(scores, job->scale, job->mask, scores, rows, job->n, job->beta, job->simd);
-  float *out = job->out + ((size_t)head * job->m + r0) * job->dv;
-  glean_sgemm_serial(job->isa, rows, job->dv, job->n, scores, job->n, 1, job->packed_v + head * job->packed_v_size, NULL, out, job->dv);
+  float *out = job->out + head * job->out_head + r0 * job->out_m;
+  glean_sgemm_serial(job->isa, rows, job->dv, job->n, scores, job->n, 1, job->packed_v + head * job->packed_v_size, NULL, out, job->out_m);
 }
 
 void glean_attention_f32(glean_pool *pool, int heads, int m, int n, int d, int dv,
                          const float *q, ptrdiff_t q_head, ptrdiff_t q_m, ptrdiff_t q_k,
                          const float *k, ptrdiff_t k_head, ptrdiff_t k_k, ptrdiff_t k_n,
                          const float *v, ptrdiff_t v_head, ptrdiff_t v_k, ptrdiff_t v_n,
-                         const float *scale, const float *mask, float beta, float *out, float *scratch) {
+                         const float *scale, const float *mask, float beta, float *out, ptrdiff_t out_head, ptrdiff_t out_m,
+                         float *scratch) {
   if (heads <= 0 || m <= 0 || dv <= 0) return;
   attention_job job = {
     .heads = heads, .m = m, .n = n, .d = d, .dv = dv, .row_blocks = (m + ATTENTION_ROWS - 1) / ATTENTION_ROWS,
     .isa = glean_sgemm_isa(), .simd = glean_simd(), .q = q, .k = k, .v = v, .scale = scale, .mask = mask,
     .q_head = q_head, .q_m = q_m, .q_k = q_k, .k_head = k_head, .k_k = k_k, .k_n = k_n,
-    .v_head = v_head, .v_k = v_k, .v_n = v_n, .beta = beta, .out = out,
+    .v_head = v_head, .v_k = v_k, .v_n = v_n, .out_head = out_head, .out_m = out_m, .beta = beta, .out = out,
     .packed_k_size = glean_sgemm_packed_size(d, n), .packed_v_size = glean_sgemm_packed_size(n, dv),
   };
   job.packed_k = scratch;

@@ -35,6 +35,18 @@ static inline void glean_epilogue_store(const glean_epilogue *e, float v, ptrdif
   *out = v;
 }
 
+/// Where C[i, j] is stored: c[i · ldc + j], or in its column block (see glean_epilogue's block_columns).
+static inline float *glean_output_at(float *c, ptrdiff_t ldc, const glean_epilogue *e, ptrdiff_t i, ptrdiff_t j) {
+  if (e && e->block_columns > 0) return c + (j / e->block_columns) * e->block_stride + i * ldc + j % e->block_columns;
+  return c + i * ldc + j;
+}
+
+/// Whether columns j ..< j + width of every row are stored side by side (inside one column block), so that
+/// a tile may store them with vector stores from glean_output_at(c, ldc, e, i, j).
+static inline int glean_output_contiguous(const glean_epilogue *e, ptrdiff_t j, int width) {
+  return !(e && e->block_columns > 0) || j / e->block_columns == (j + width - 1) / e->block_columns;
+}
+
 /// Whether the epilogue does anything after the bias (if not, tiles store their results directly).
 static inline int glean_epilogue_has_tail(const glean_epilogue *e) {
   return e && (e->clamp || e->residual || e->second || e->scale || e->shift);

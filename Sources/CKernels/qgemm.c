@@ -365,7 +365,7 @@ typedef struct {
 static int qtile_quads(const qgemm_job *job, int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR],
                        int32_t tile[QMR][QNR], int rows, int width, ptrdiff_t i, ptrdiff_t j) {
 #if defined(__x86_64__)
-  float *y = job->y + i * job->ldy + j;
+  float *y = glean_output_at(job->y, job->ldy, job->epilogue, i, j);
   const float *row_scales = job->row_scales + i;
   switch (job->vnni) {
   case GLEAN_VNNI_AVX512:
@@ -380,7 +380,7 @@ static int qtile_quads(const qgemm_job *job, int quads, const uint8_t *const a[Q
 #elif defined(__aarch64__)
   if (job->vnni == GLEAN_VNNI_SDOT) {
     return qtile_sdot(quads, a, panel, zp, tile, rows, width, job->row_scales + i, job->weight_scales, job->epilogue, i, j,
-                      job->y + i * job->ldy + j, job->ldy);
+                      glean_output_at(job->y, job->ldy, job->epilogue, i, j), job->ldy);
   }
 #else
   (void)job; (void)rows; (void)width; (void)i; (void)j;
@@ -394,7 +394,7 @@ static int qtile_quads(const qgemm_job *job, int quads, const uint8_t *const a[Q
 static int qstrip_quads(const qgemm_job *job, int quads, ptrdiff_t stride, const int8_t *panel, int i_begin, int i_end, ptrdiff_t j) {
 #if defined(__x86_64__)
   const uint8_t *q = job->q;
-  float *y = job->y + j;
+  float *y = glean_output_at(job->y, job->ldy, job->epilogue, 0, j);
   switch (job->vnni) {
   case GLEAN_VNNI_AVX512:
     qstrip_vnni_avx512(quads, q, stride, panel, job->zero_points, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j, y, job->ldy);
@@ -412,7 +412,7 @@ static int qstrip_quads(const qgemm_job *job, int quads, ptrdiff_t stride, const
 #elif defined(__aarch64__)
   if (job->vnni == GLEAN_VNNI_SDOT) {
     qstrip_sdot(quads, job->q, stride, panel, job->zero_points, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j,
-                job->y + j, job->ldy);
+                glean_output_at(job->y, job->ldy, job->epilogue, 0, j), job->ldy);
     return 1;
   }
 #else
@@ -430,15 +430,18 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const int8_t *pw = job->packed_w + (size_t)panel * panel_bytes;
     int j0 = panel * QNR, width = job->n - j0 < QNR ? job->n - j0 : QNR;
+    // A panel straddling two column blocks of the output is stored element by element (a whole-tile width of
+    // 0 makes the tiles hand their values back).
+    int whole_width = glean_output_contiguous(job->epilogue, j0, width) ? width : 0;
     int i_first = i_begin;   // the first row the tile loop below computes
     // Whole tiles in one call where the layout and machine have a strip; the loop below takes what is left.
-    if (width == QNR && quads_layout && qstrip_quads(job, stride / 4, stride, pw, i_begin, i_end, j0)) {
+    if (whole_width == QNR && quads_layout && qstrip_quads(job, stride / 4, stride, pw, i_begin, i_end, j0)) {
       i_first = i_begin + (i_end - i_begin) / QMR * QMR;
     }
 #if defined(__x86_64__)
-    if (width == QNR && !quads_layout && job->avx2) {
+    if (whole_width == QNR && !quads_layout && job->avx2) {
       qstrip_avx2(stride / 2, job->q, stride, pw, i_begin, i_end, job->row_scales, job->weight_scales, job->epilogue, j0,
-                  job->y + j0, job->ldy);
+                  glean_output_at(job->y, job->ldy, job->epilogue, 0, j0), job->ldy);
       i_first = i_begin + (i_end - i_begin) / QMR * QMR;
     }
 #endif
@@ -453,27 +456,26 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
           a[r] = (const uint8_t *)job->q + (size_t)row * stride;
           zp[r] = job->zero_points[row];
         }
-        if (qtile_quads(job, stride / 4, a, pw, zp, tile, rows, width, i, j0)) continue;
+        if (qtile_quads(job, stride / 4, a, pw, zp, tile, rows, whole_width, i, j0)) continue;
       } else {
         const int16_t *a[QMR];
         for (int r = 0; r < QMR; r++) a[r] = (const int16_t *)job->q + (size_t)(i + (r < rows ? r : 0)) * stride;
 #if defined(__x86_64__)
         if (job->avx2) {
-          if (qtile_avx2(stride / 2, a, pw, tile, rows, width, job->row_scales + i, job->weight_scales, job->epilogue, i, j0,
-                         job->y + (ptrdiff_t)i * job->ldy + j0, job->ldy)) continue;
+          if (qtile_avx2(stride / 2, a, pw, tile, rows, whole_width, job->row_scales + i, job->weight_scales, job->epilogue, i, j0,
+                         glean_output_at(job->y, job->ldy, job->epilogue, i, j0), job->ldy)) continue;
         } else
 #endif
           qtile_portable(stride / 2, a, pw, tile);
       }
       const glean_epilogue *e = job->epilogue;
       for (int r = 0; r < rows; r++) {
-        float *out = job->y + (ptrdiff_t)(i + r) * job->ldy + j0;
         float row_scale = job->row_scales[i + r];
         for (int j = 0; j < width; j++) {
           int32_t dot = tile[r][j];
           float scale = row_scale * job->weight_scales[j0 + j];
           float base = e && e->bias ? e->bias[j0 + j] : 0.0f;
-          glean_epilogue_store(e, base + (float)dot * scale, i + r, j0 + j, out + j);
+          glean_epilogue_store(e, base + (float)dot * scale, i + r, j0 + j, glean_output_at(job->y, job->ldy, e, i + r, j0 + j));
         }
       }
     }

@@ -317,26 +317,30 @@ static void sgemm_task(void *context, int task) {
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const float *pb = job->packed_b + (size_t)panel * job->k * NR;
     int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
+    // Where the panel's columns of row 0 go, when they go side by side; a panel straddling two column blocks
+    // is stored element by element (a whole-tile width of 0 makes the tiles hand their values back).
+    int contiguous = glean_output_contiguous(job->epilogue, j0, width), whole_width = contiguous ? width : 0;
+    float *c_panel = glean_output_at(job->c, job->ldc, job->epilogue, 0, j0);
     int i_first = i_begin;   // the first row the tile loop below computes
     // Whole tiles of a plain matrix in one call; the loop below takes what is left (a partial tile).
-    if (job->stride_k == 1 && width == NR) {
+    if (job->stride_k == 1 && whole_width == NR) {
 #if defined(__x86_64__)
       if (job->isa == GLEAN_SGEMM_AVX2) {
-        strip_avx2(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        strip_avx2(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
         i_first = i_begin + (i_end - i_begin) / MR * MR;
       }
 #if defined(HAVE_WIDE_TILE)
       if (job->isa == GLEAN_SGEMM_AVX512) {
-        strip_wide_avx512(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        strip_wide_avx512(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
         i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
       } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
-        strip_wide_on_avx2(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        strip_wide_on_avx2(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
         i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
       }
 #endif
 #elif defined(__aarch64__)
       if (job->isa == GLEAN_SGEMM_NEON) {
-        strip_neon(job->k, job->a, job->stride_m, pb, job->c + j0, job->ldc, job->epilogue, i_begin, i_end, j0);
+        strip_neon(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
         i_first = i_begin + (i_end - i_begin) / MR * MR;
       }
 #endif
@@ -347,30 +351,29 @@ static void sgemm_task(void *context, int task) {
       const float *a[WIDE_MR];
       for (int r = 0; r < mr; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
 #if defined(__x86_64__)
-      float *c = job->c + (ptrdiff_t)i * job->ldc + j0;
+      float *c = c_panel + (ptrdiff_t)i * job->ldc;
 #if defined(HAVE_WIDE_TILE)
       if (job->isa == GLEAN_SGEMM_AVX512) {
-        if (tile_wide_avx512(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, width)) continue;
+        if (tile_wide_avx512(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
       } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
-        if (tile_wide_on_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, width)) continue;
+        if (tile_wide_on_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
       } else
 #endif
       if (job->isa != GLEAN_SGEMM_PORTABLE) {
-        if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, width)) continue;
+        if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
       } else
 #elif defined(__aarch64__)
       if (job->isa == GLEAN_SGEMM_NEON) {
-        if (tile_neon(job->k, a, job->stride_k, pb, tile, job->c + (ptrdiff_t)i * job->ldc + j0, job->ldc, job->epilogue, i, j0,
-                      rows, width)) continue;
+        if (tile_neon(job->k, a, job->stride_k, pb, tile, c_panel + (ptrdiff_t)i * job->ldc, job->ldc, job->epilogue, i, j0,
+                      rows, whole_width)) continue;
       } else
 #endif
         tile_portable(job->k, a, job->stride_k, pb, tile);
       const glean_epilogue *e = job->epilogue;
       for (int r = 0; r < rows; r++) {
-        float *out = job->c + (ptrdiff_t)(i + r) * job->ldc + j0;
         for (int j = 0; j < width; j++) {
           float v = e && e->bias ? e->bias[j0 + j] + tile[r][j] : tile[r][j];
-          glean_epilogue_store(e, v, i + r, j0 + j, out + j);
+          glean_epilogue_store(e, v, i + r, j0 + j, glean_output_at(job->c, job->ldc, e, i + r, j0 + j));
         }
       }
     }

@@ -41,7 +41,7 @@ extension Interpreter {
     for i in nodes.indices {
       if let fusion, let chain = fusion.maskedSoftmaxChain(endingAt: i) ?? fusion.attentionChain(endingAt: i)
         ?? fusion.fullyConnectedChain(endingAt: i) ?? fusion.splitEpilogueChain(endingAt: i)
-        ?? fusion.rowwiseChain(endingAt: i) {
+        ?? fusion.rowwiseChain(endingAt: i) ?? fusion.headSplitChain(endingAt: i) ?? fusion.headMergeChain(endingAt: i) {
         nodes[i] = chain.fusedNode
         for j in chain.fusedAway {
           // A chain may take a node fused earlier: what that node had taken is now computed here too.
@@ -232,19 +232,27 @@ extension Interpreter {
   /// A TRANSPOSE run by Glean's own kernels whose constant permutation keeps the axes longer than 1 in
   /// their order (it moves only axes of size 1): every element keeps its place in memory.
   private func keepsElementOrder(_ node: Node) -> Bool {
+    guard let axes = transposePermutation(node) else { return false }
+    let shape = shapes[node.inputs[0]]
+    let moved = axes.filter { shape[$0] != 1 }
+    return moved == moved.sorted()
+  }
+
+  /// The axes of a TRANSPOSE node's constant permutation (output axis a is input axis axes[a]), negative
+  /// ones resolved; nil unless it is a valid permutation of its input's axes.
+  func transposePermutation(_ node: Node) -> [Int]? {
     guard node.builtin == .transpose, node.kernel is Reference.Transpose || node.kernel is Optimized.Transpose,
-          node.inputs.count == 2, node.inputs[0] >= 0, node.inputs[1] >= 0, let data = constants[node.inputs[1]] else { return false }
-    let shape = shapes[node.inputs[0]], rank = shape.rank
+          node.inputs.count == 2, node.inputs[0] >= 0, node.inputs[1] >= 0, let data = constants[node.inputs[1]] else { return nil }
+    let rank = shapes[node.inputs[0]].rank
     let perm: [Int]
     switch subgraph.tensors[node.inputs[1]].type {
     case .int32 where data.count == 4 * rank: perm = (0..<rank).map { Int(data.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
     case .int64 where data.count == 8 * rank: perm = (0..<rank).map { Int(data.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
-    default: return false
+    default: return nil
     }
     let axes = perm.map { $0 < 0 ? $0 + rank : $0 }
-    guard axes.allSatisfy({ (0..<rank).contains($0) }), Set(axes).count == rank else { return false }
-    let moved = axes.filter { shape[$0] != 1 }
-    return moved == moved.sorted()
+    guard axes.allSatisfy({ (0..<rank).contains($0) }), Set(axes).count == rank else { return nil }
+    return axes
   }
 
   private func canFold(_ node: Node, outputs: [TensorInfo]) -> Bool {

@@ -137,6 +137,67 @@ struct FusionContext {
     return Chain(fusedNode: fused, fusedAway: [firstIndex, softmaxIndex])
   }
 
+  // MARK: Attention's head split and merge
+
+  /// `FULLY_CONNECTED → RESHAPE → TRANSPOSE` ending at node `j`, where the RESHAPE splits the last axis N into
+  /// heads (H, B) and the TRANSPOSE moves the heads before the rows (M): (M, H, B) → (H, M, B), other axes 1.
+  /// One `Optimized.FullyConnected` with a `HeadSplit` stores each head's columns where the TRANSPOSE would have
+  /// copied them. Only for a plain FULLY_CONNECTED (no epilogue) on constant weights.
+  func headSplitChain(endingAt j: Int) -> Chain? {
+    let graph = interpreter.graphNodes, shapes = interpreter.shapes
+    let transpose = graph[j]
+    guard let perm = interpreter.transposePermutation(transpose), transpose.outputs.count == 1, transpose.outputs[0] >= 0,
+          !interpreter.folded[j] else { return nil }
+    let split = transpose.inputs[0]
+    guard let r = producer[split], isPrivate(split, writtenBy: r), graph[r].builtin == .reshape, !interpreter.isFusedAway(r),
+          let product = graph[r].inputs.first, product >= 0, let f = producer[product], isPrivate(product, writtenBy: f),
+          isFusableFullyConnected(f), graph[f].outputs == [product], interpreter.nodes[f].kernel is Optimized.FullyConnected,
+          interpreter.subgraph.tensors[transpose.outputs[0]].type == .float32 else { return nil }
+    let s = shapes[split], out = shapes[transpose.outputs[0]], rank = s.rank
+    let weights = shapes[graph[f].inputs[1]]
+    guard rank >= 3, out.rank == rank, weights.rank == 2 else { return nil }
+    let (h, b) = (s[rank - 2], s[rank - 1]), n = weights[0]
+    guard h * b == n, n > 0, s.elementCount % n == 0 else { return nil }
+    let m = s.elementCount / n
+    // The rows: one axis of size M before (H, B), the others 1; after the TRANSPOSE, H, M, B in that order, last.
+    guard m > 1, h > 1, b > 1, s.dimensions.dropLast(2).filter({ $0 != 1 }) == [m],
+          let rowAxis = s.dimensions.dropLast(2).firstIndex(of: m),
+          perm.filter({ s[$0] != 1 }) == [rank - 2, rowAxis, rank - 1], out[rank - 1] == b, out[rank - 2] == m else { return nil }
+    let fc = graph[f]
+    let kernel = Optimized.FullyConnected(headSplit: .init(headSize: b, outputShape: out))
+    let fused = Interpreter.Node(kernel: kernel, name: "FULLY_CONNECTED+TRANSPOSE (fused)", version: fc.version, inputs: fc.inputs,
+                                 outputs: transpose.outputs, options: fc.options, customOptions: 0..<0, isCustom: false,
+                                 builtin: .fullyConnected)
+    return Chain(fusedNode: fused, fusedAway: [f, r])
+  }
+
+  /// `ATTENTION → TRANSPOSE` ending at node `j`, where the TRANSPOSE moves the heads after the rows: (H, M, Dv)
+  /// → (M, H, Dv), other axes 1. The attention writes each head's rows where the TRANSPOSE would have copied them.
+  func headMergeChain(endingAt j: Int) -> Chain? {
+    let graph = interpreter.graphNodes, shapes = interpreter.shapes
+    let transpose = graph[j]
+    guard let perm = interpreter.transposePermutation(transpose), transpose.outputs.count == 1, transpose.outputs[0] >= 0,
+          !interpreter.folded[j] else { return nil }
+    let heads = transpose.inputs[0]
+    guard let a = producer[heads], isPrivate(heads, writtenBy: a), !interpreter.isFusedAway(a),
+          let attention = interpreter.nodes[a].kernel as? Optimized.Attention, attention.mergedOutputShape == nil,
+          interpreter.nodes[a].outputs == [heads] else { return nil }
+    let s = shapes[heads], out = shapes[transpose.outputs[0]], rank = s.rank
+    guard rank >= 3, out.rank == rank else { return nil }
+    let (m, dv) = (s[rank - 2], s[rank - 1])
+    let batch = s.dimensions.dropLast(2).filter { $0 != 1 }
+    guard m > 1, dv > 1, batch.count == 1, let headAxis = s.dimensions.dropLast(2).firstIndex(of: batch[0]),
+          perm.filter({ s[$0] != 1 }) == [rank - 2, headAxis, rank - 1],
+          Optimized.Attention.isMerged(out, heads: batch[0], m: m, dv: dv) else { return nil }
+    let node = interpreter.nodes[a]
+    let kernel = Optimized.Attention(scale: attention.scale, beta: attention.beta, first: attention.first, second: attention.second,
+                                     mergedOutputShape: out)
+    let fused = Interpreter.Node(kernel: kernel, name: "ATTENTION+TRANSPOSE (fused)", version: 1, inputs: node.inputs,
+                                 outputs: transpose.outputs, options: node.options, customOptions: 0..<0, isCustom: false,
+                                 builtin: .batchMatmul)
+    return Chain(fusedNode: fused, fusedAway: [a])
+  }
+
   // MARK: FULLY_CONNECTED epilogues
 
   /// One element-wise node a FULLY_CONNECTED's GEMM epilogue can take over (see `Optimized.FullyConnected.Epilogue`).

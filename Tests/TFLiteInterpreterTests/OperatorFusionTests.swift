@@ -40,7 +40,8 @@ struct OperatorFusionTests {
       let fused = try run(golden, .init()).nodes
       let softmaxes = unfused.filter { $0.opName == "SOFTMAX" && $0.runs }.count
       let masked = fused.filter { $0.opName.hasSuffix("ADD+SOFTMAX") }
-      let attention = fused.filter { $0.opName == "ATTENTION" }
+      // (An attention whose output TRANSPOSE it took is "ATTENTION+TRANSPOSE"; the node it replaced stays, not running.)
+      let attention = fused.filter { $0.opName.hasPrefix("ATTENTION") && ($0.runs || $0.fusedInto == nil) }
       // Every softmax ends up in a masked softmax; those followed by BATCH_MATMUL inside an attention node.
       #expect(softmaxes > 0 && masked.count == softmaxes, "\(name): \(masked.count) masked softmaxes for \(softmaxes) softmaxes")
       #expect(attention.count + masked.filter(\.runs).count == softmaxes, "\(name): \(attention.count) attention nodes")
@@ -53,7 +54,9 @@ struct OperatorFusionTests {
       let epilogues = fused.filter { $0.opName.hasPrefix("FULLY_CONNECTED+") && $0.runs }.reduce(0) { $0 + $1.opName.count(where: { $0 == "+" }) }
       // (and the nodes each layer normalisation took).
       let normalized = fused.filter { node in node.fusedInto.map { fused[$0].opName == "LAYER_NORM" } ?? false }.count
-      let removed = masked.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) } + 2 * attention.count + epilogues + normalized
+      // (and the TRANSPOSE after each attention that writes its heads merged: "ATTENTION+TRANSPOSE").
+      let merged = attention.filter { $0.opName == "ATTENTION+TRANSPOSE" }.count
+      let removed = masked.reduce(0) { $0 + ($1.opName.hasPrefix("MUL+") ? 2 : 1) } + 2 * attention.count + epilogues + normalized + merged
       #expect(unfusedRunning - fusedRunning == removed, "\(name)")
     }
   }
@@ -104,6 +107,22 @@ struct OperatorFusionTests {
       }
       #expect(fused.outputs == unfused.outputs, "\(name), \(threads) threads")
     }
+  }
+
+  @Test("attention's head split and merge TRANSPOSEs are written in place by the FULLY_CONNECTEDs and the attention",
+        arguments: ["bert_tiny_float", "bert_tiny_dynamic_range", "mobilebert_tiny_float", "mobilebert_tiny_dynamic_range"])
+  func headTransposesAreFused(_ name: String) throws {
+    try #require(Self.names.contains(name), "fixture \(name) is missing")
+    let golden = try Golden(name: name)
+    let unfused = try run(golden, .init(fuseOperators: false))
+    let fused = try run(golden, .init())
+    let transposes = unfused.nodes.filter { $0.opName == "TRANSPOSE" && $0.runs }.count
+    let splits = fused.nodes.filter { $0.opName == "FULLY_CONNECTED+TRANSPOSE" && $0.runs }.count
+    let merges = fused.nodes.filter { $0.opName == "ATTENTION+TRANSPOSE" && $0.runs }.count
+    // Per layer: Q, K and V split (3), the output merged (1).
+    #expect(transposes > 0 && splits == 3 * merges && splits + merges == transposes, "\(name): \(splits) splits, \(merges) merges of \(transposes)")
+    #expect(!fused.nodes.contains { $0.opName == "TRANSPOSE" && $0.runs }, "\(name)")
+    #expect(fused.outputs == unfused.outputs, "\(name)")
   }
 
   @Test("no fusion with the reference kernels or with preserveAllTensors")

@@ -174,6 +174,55 @@ struct BackendConsistencyTests {
     }
   }
 
+  @Test("FULLY_CONNECTED with its heads split writes what FULLY_CONNECTED → RESHAPE → TRANSPOSE writes",
+        arguments: [false, true])
+  func fullyConnectedHeadSplit(hybrid: Bool) throws {
+    var rng = SeededGenerator(seed: hybrid ? 31 : 30)
+    // (M, K, heads, head size): heads of 16 and 32 columns fill whole panels (stored by the tiles), heads
+    // of 8, 24 and 40 straddle them (stored element by element); M past one row block and with partial tiles.
+    let cases: [(Int, Int, Int, Int)] = [(37, 24, 4, 16), (100, 64, 3, 32), (13, 40, 6, 8), (97, 33, 5, 24), (7, 16, 2, 40), (200, 8, 2, 48)]
+    for (index, (m, k, heads, headSize)) in cases.enumerated() {
+      let n = heads * headSize
+      let options = FullyConnectedOptions(fusedActivation: index % 2 == 0 ? .none : .relu, keepNumDims: index % 3 == 0,
+                                          asymmetricQuantizeInputs: index % 2 == 1)
+      let x: TestTensor = .floats(index % 3 == 0 ? [1, m, k] : [m, k], hybrid ? Self.hybridInput(m: m, k: k, rng: &rng) : rng.floats(m * k, in: -3...3))
+      let w: TestTensor = hybrid ? .int8s([n, k], rng.int8s(n * k), scale: [0.02]) : .floats([n, k], rng.floats(n * k), constant: true)
+      let bias: TestTensor? = index % 4 == 1 ? nil : .floats([n], rng.floats(n), constant: true)
+      let outputShape = index % 2 == 0 ? [1, heads, m, headSize] : [heads, m, headSize]
+      let split = Optimized.FullyConnected(headSplit: .init(headSize: headSize, outputShape: Shape(outputShape)))
+      try onEveryPath { path in
+        for pool in pools {
+          let plain = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: [x, w, bias],
+                                    outputTypes: [.float32], threadPool: pool)[0].floats
+          let fused = try runKernel(split, options: .fullyConnected(options), inputs: [x, w, bias], outputTypes: [.float32], threadPool: pool)[0]
+          // Element (h, i, b) of the split output is the plain output's (i, h·B + b): the TRANSPOSE's copy.
+          var expected = [Float](repeating: 0, count: m * n)
+          for h in 0..<heads {
+            for i in 0..<m {
+              for b in 0..<headSize { expected[(h * m + i) * headSize + b] = plain[i * n + h * headSize + b] }
+            }
+          }
+          #expect(fused.shape == outputShape, "M \(m) heads \(heads) × \(headSize)")
+          #expect(fused.floats.map(\.bitPattern) == expected.map(\.bitPattern),
+                  "M \(m) K \(k) heads \(heads) × \(headSize) \(path) threads \(pool.threads)")
+        }
+      }
+    }
+  }
+
+  @Test("FULLY_CONNECTED refuses a head split that does not fit its output")
+  func fullyConnectedHeadSplitRefusals() {
+    let x: TestTensor = .floats([4, 8], Array(repeating: 1, count: 32))
+    let w: TestTensor = .floats([6, 8], Array(repeating: 0.5, count: 48), constant: true)
+    let splits: [(Int, [Int])] = [(4, [2, 4, 3]), (3, [2, 3, 4]), (3, [3, 4, 2]), (3, [2, 4, 3, 1]), (0, [2, 4, 3])]
+    for (headSize, shape) in splits {
+      #expect(throws: KernelError.self, "heads of \(headSize) in \(shape)") {
+        _ = try runKernel(Optimized.FullyConnected(headSplit: .init(headSize: headSize, outputShape: Shape(shape))),
+                          options: .fullyConnected(FullyConnectedOptions()), inputs: [x, w, nil], outputTypes: [.float32])
+      }
+    }
+  }
+
   @Test("FULLY_CONNECTED refuses epilogue operands that do not fit")
   func fullyConnectedEpilogueRefusals() throws {
     let x: TestTensor = .floats([4, 8], Array(repeating: 1, count: 32))
@@ -365,13 +414,36 @@ struct BackendConsistencyTests {
           let fused = try runKernel(Optimized.Attention(scale: scale, beta: 1, first: first, second: second), options: .batchMatMul(second),
                                     inputs: [q, k, mask, v], outputTypes: [.float32], threadPool: pool)[0]
           #expect(fused.shape == unfused.shape && fused.bytes == unfused.bytes, "\(batch) M \(m) N \(n) D \(d) Dv \(dv) \(path) threads \(pool.threads)")
+          // Heads merged, (…, M, H, Dv): what a TRANSPOSE moving the heads after the rows copies.
+          guard batch.filter({ $0 != 1 }).count <= 1 else { continue }
+          let mergedShape = Array(batch.dropLast()) + [m, heads, dv]
+          let merged = try runKernel(Optimized.Attention(scale: scale, beta: 1, first: first, second: second, mergedOutputShape: Shape(mergedShape)),
+                                     options: .batchMatMul(second), inputs: [q, k, mask, v], outputTypes: [.float32], threadPool: pool)[0]
+          let plain = unfused.floats
+          var expected = [Float](repeating: 0, count: plain.count)
+          for h in 0..<heads {
+            for i in 0..<m {
+              for c in 0..<dv { expected[(i * heads + h) * dv + c] = plain[(h * m + i) * dv + c] }
+            }
+          }
+          #expect(merged.shape == mergedShape && merged.floats.map(\.bitPattern) == expected.map(\.bitPattern),
+                  "\(batch) merged M \(m) Dv \(dv) \(path) threads \(pool.threads)")
         }
       }
     }
   }
 
-  @Test("ATTENTION refuses operands whose shapes do not chain")
+  @Test("ATTENTION refuses operands whose shapes do not chain, and merged outputs that do not fit")
   func attentionRefusesMismatch() {
+    let q: TestTensor = .floats([2, 3, 4], Array(repeating: 0, count: 24)), k: TestTensor = .floats([2, 5, 4], Array(repeating: 0, count: 40))
+    let mask: TestTensor = .floats([5], Array(repeating: 0, count: 5)), v: TestTensor = .floats([2, 5, 6], Array(repeating: 0, count: 60))
+    for shape in [[2, 3, 6], [3, 6, 2], [3, 2, 3, 2], [6, 2, 3]] {   // (H, M, Dv) is not merged; the others split an axis
+      #expect(throws: KernelError.self, "\(shape)") {
+        _ = try runKernel(Optimized.Attention(scale: nil, beta: 1, first: BatchMatMulOptions(adjY: true), second: BatchMatMulOptions(),
+                                              mergedOutputShape: Shape(shape)),
+                          options: .batchMatMul(BatchMatMulOptions()), inputs: [q, k, mask, v], outputTypes: [.float32])
+      }
+    }
     let options = BatchMatMulOptions(adjY: true)
     #expect(throws: KernelError.self) {   // K's depth differs from Q's
       _ = try runKernel(Optimized.Attention(scale: nil, beta: 1, first: options, second: BatchMatMulOptions()), options: .batchMatMul(options),

@@ -175,6 +175,45 @@ static void check_hybrid(glean_pool *pool, int m, int k, int n, int asymmetric, 
   free(x); free(y); free(expected); free(scales); free(bias); free(wscale); free(zp); free(w); free(packed); free(q);
 }
 
+/// Column blocks (attention's head split): the float and the hybrid GEMM with block_columns B store what the
+/// plain layout stores, element (i, j) at block j / B, bit for bit; B of 16 and 32 fill whole panels, 8 and 24
+/// straddle them.
+static void check_column_blocks(glean_pool *pool, const char *path) {
+  static const int cases[][4] = {{37, 24, 4, 16}, {100, 64, 3, 32}, {13, 40, 6, 8}, {97, 33, 5, 24}};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    int m = cases[c][0], k = cases[c][1], block = cases[c][3], n = cases[c][2] * block;
+    float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n), *bias = malloc(sizeof(float) * n);
+    float *plain = malloc(sizeof(float) * m * n), *blocked = malloc(sizeof(float) * m * n), *expected = malloc(sizeof(float) * m * n);
+    float *packed = malloc(sizeof(float) * glean_sgemm_packed_size(k, n)), *scales = malloc(sizeof(float) * m), *wscale = malloc(sizeof(float) * n);
+    int8_t *w = malloc((size_t)n * k), *qpacked = malloc(glean_qgemm_packed_size(k, n));
+    int32_t *zp = malloc(sizeof(int32_t) * m);
+    void *q = malloc(glean_qgemm_quantized_bytes(m, k));
+    for (int i = 0; i < m * k; i++) a[i] = uniform();
+    for (int i = 0; i < k * n; i++) { b[i] = uniform(); w[i] = (int8_t)((int)(next() % 255) - 127); }
+    for (int j = 0; j < n; j++) { bias[j] = uniform(); wscale[j] = 0.01f * (1 + uniform()); }
+    glean_sgemm_pack(b, n, 1, k, n, packed);
+    glean_qgemm_pack(w, n, k, qpacked);
+    glean_epilogue e = {.bias = bias}, split = {.bias = bias, .block_columns = block, .block_stride = (ptrdiff_t)m * block};
+    for (int hybrid = 0; hybrid < 2; hybrid++) {
+      if (hybrid) {
+        glean_hybrid_fully_connected(pool, m, n, k, a, 0, q, scales, zp, qpacked, wscale, &e, plain, n);
+        glean_hybrid_fully_connected(pool, m, n, k, a, 0, q, scales, zp, qpacked, wscale, &split, blocked, block);
+      } else {
+        glean_sgemm(pool, m, n, k, a, k, 1, packed, &e, plain, n);
+        glean_sgemm(pool, m, n, k, a, k, 1, packed, &split, blocked, block);
+      }
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) expected[(size_t)(j / block) * m * block + (size_t)i * block + j % block] = plain[(size_t)i * n + j];
+      }
+      char what[96];
+      snprintf(what, sizeof what, "%s column blocks of %d %s threads %d", hybrid ? "hybrid" : "sgemm", block, path, glean_pool_threads(pool));
+      expect_equal(blocked, expected, (size_t)m * n, what, m, k, n);
+    }
+    free(a); free(b); free(bias); free(plain); free(blocked); free(expected); free(packed); free(scales); free(wscale); free(w);
+    free(qpacked); free(zp); free(q);
+  }
+}
+
 /// Softmax, masked softmax and GELU of the path in use against double-precision formulas: within 1e-6
 /// (softmax values lie in [0, 1]) and 1e-6 · max(1, |x|) (GELU), over rows of every length up to 40 and 384,
 /// betas that take each loop (1, other positive, negative) and masks of −10000.
@@ -345,6 +384,7 @@ static void check_all(const char *path, int fused) {
   check_quantization(path);
   check_mean(path);
   glean_pool *pools[2] = {NULL, glean_pool_create(3)};
+  for (int t = 0; t < 2; t++) check_column_blocks(pools[t], path);
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     for (int t = 0; t < 2; t++) {
       for (int variant = 0; variant < 3; variant++) check_sgemm(pools[t], shapes[s][0], shapes[s][1], shapes[s][2], variant, path, fused);

@@ -61,6 +61,11 @@ void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void 
 ///
 /// A NULL epilogue stores the plain dot products. `second` serves MobileBERT's residual sum, which is
 /// both read on and normalised (NoNorm: × γ + β): one pass writes both.
+///
+/// Where C[i, j] is: c[i · ldc + j], or with block_columns = B > 0 c[(j / B) · block_stride + i · ldc + j mod B]:
+/// the columns split into blocks of B, each block an m × B matrix of its own (attention heads: the output
+/// FULLY_CONNECTED → RESHAPE (M, H, B) → TRANSPOSE (H, M, B) would give). Panels that fall inside one block
+/// are stored as fast as plain ones (B a multiple of 16); others element by element. `second` stays plain.
 typedef struct {
   const float *bias;
   int clamp;
@@ -73,6 +78,7 @@ typedef struct {
   int scale_per_column;
   const float *shift;
   int shift_per_column;
+  ptrdiff_t block_columns, block_stride;
 } glean_epilogue;
 
 // MARK: Float GEMM: C (m × n) = epilogue(A (m × k) · B (k × n))
@@ -146,7 +152,9 @@ void glean_masked_softmax_f32(glean_pool *pool, const float *x, const float *sca
 size_t glean_attention_scratch_floats(int heads, int m, int n, int d, int dv, int threads);
 /// For every head h: out_h (m × dv) = softmax(beta · (Q_h K_hᵀ · scale + mask)) V_h, the graph
 /// BATCH_MATMUL → [MUL scale] → ADD mask → SOFTMAX → BATCH_MATMUL in one pass, a block of query rows at
-/// a time so that its scores stay in cache. Q_h is read through strides (q_m, q_k) like glean_sgemm's A;
+/// a time so that its scores stay in cache. out_h's row r is at out + h · out_head + r · out_m (dv contiguous
+/// floats: out_head = m · dv, out_m = dv for (heads, m, dv); out_head = dv, out_m = heads · dv writes the
+/// heads merged, (m, heads, dv)). Q_h is read through strides (q_m, q_k) like glean_sgemm's A;
 /// K_h is the first product's right side (d × n) through (k_k, k_n) and V_h the second's (n × dv) through
 /// (v_k, v_n), packed as glean_sgemm_pack does; heads are q_head, k_head, v_head floats apart. `scale` may
 /// be NULL; `mask` holds n floats. Every value equals the unfused optimised kernels' bit for bit (same
@@ -156,7 +164,8 @@ void glean_attention_f32(glean_pool *pool, int heads, int m, int n, int d, int d
                          const float *q, ptrdiff_t q_head, ptrdiff_t q_m, ptrdiff_t q_k,
                          const float *k, ptrdiff_t k_head, ptrdiff_t k_k, ptrdiff_t k_n,
                          const float *v, ptrdiff_t v_head, ptrdiff_t v_k, ptrdiff_t v_n,
-                         const float *scale, const float *mask, float beta, float *out, float *scratch);
+                         const float *scale, const float *mask, float beta, float *out, ptrdiff_t out_head, ptrdiff_t out_m,
+                         float *scratch);
 /// y = x·Φ(x): exact (erf, by a fitted rational; Tools/kernels/fit_erf.py) or approximate (tanh, through
 /// a polynomial exp) GELU, absolute error below 1e-6 · max(1, |x|).
 void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count, int approximate);

@@ -12,6 +12,10 @@ extension Optimized {
   /// the core's cache. Packing, micro-kernel, summation order and softmax are those of the unfused
   /// optimised kernels: the output is bit-identical to theirs.
   ///
+  /// With `mergedOutputShape`, the output is written with the heads merged, (…1s, M, H, Dv), as a TRANSPOSE
+  /// moving the heads after the rows would leave it: its element (i, h, c) is head h's (i, c). Only when
+  /// Q's batch dimensions hold one axis other than 1 (the heads).
+  ///
   /// The interpreter builds it when it finds the chain (see `Interpreter.Options.fuseOperators`).
   ///
   /// ```swift
@@ -24,12 +28,22 @@ extension Optimized {
     public let first: BatchMatMulOptions
     /// Options of the output's BATCH_MATMUL (probabilities by V); `adjX` must be false.
     public let second: BatchMatMulOptions
+    /// The output's shape when the heads are merged (M, H and Dv in that order, other axes 1); nil: (H..., M, Dv).
+    public let mergedOutputShape: Shape?
 
-    public init(scale: Float?, beta: Float, first: BatchMatMulOptions, second: BatchMatMulOptions) {
+    public init(scale: Float?, beta: Float, first: BatchMatMulOptions, second: BatchMatMulOptions, mergedOutputShape: Shape? = nil) {
       self.scale = scale
       self.beta = beta
       self.first = first
       self.second = second
+      self.mergedOutputShape = mergedOutputShape
+    }
+
+    /// Whether `shape` holds (M, H, Dv) in that order and 1s elsewhere, the heads merged.
+    public static func isMerged(_ shape: Shape, heads: Int, m: Int, dv: Int) -> Bool {
+      guard shape.rank >= 3, shape.dimensions[shape.rank - 1] == dv, shape.elementCount == heads * m * dv else { return false }
+      let rest = shape.dimensions.dropLast().filter { $0 != 1 }
+      return rest == [m, heads].filter { $0 != 1 } && shape.dimensions[shape.rank - 2] == heads
     }
 
     /// Why operands do not fit the fused chain.
@@ -71,7 +85,16 @@ extension Optimized {
       case .failure(let mismatch): throw node.error(mismatch.reason, tensor: q)
       }
       let (heads, m, n, d, dv) = sizes
-      try node.setOutput(0, shape: Shape(Array(q.shape.dimensions.dropLast(2)) + [m, dv]), type: .float32)
+      if let merged = mergedOutputShape {
+        guard q.shape.dimensions.dropLast(2).filter({ $0 != 1 }).count <= 1, Self.isMerged(merged, heads: heads, m: m, dv: dv) else {
+          throw node.error("cannot merge \(heads) heads of \(m) × \(dv) into \(merged)", tensor: q)
+        }
+        try node.setOutput(0, shape: merged, type: .float32)
+      } else {
+        try node.setOutput(0, shape: Shape(Array(q.shape.dimensions.dropLast(2)) + [m, dv]), type: .float32)
+      }
+      // Where head h's row r goes: (H..., M, Dv), or (M, H, Dv) merged.
+      let (outHead, outM) = mergedOutputShape == nil ? (m * dv, dv) : (dv, heads * dv)
       let pool = node.threadPool?.pool
       let threads = Int(glean_pool_threads(pool))
       let scratchFloats = glean_attention_scratch_floats(Int32(heads), Int32(m), Int32(n), Int32(d), Int32(dv), Int32(threads))
@@ -88,7 +111,7 @@ extension Optimized {
                             io.inputs[1].floats.baseAddress!, n * d, kk, kn,
                             io.inputs[3].floats.baseAddress!, n * dv, vk, vn,
                             hasScale ? scaleBox.pointer(Float.self) : nil, io.inputs[2].floats.baseAddress!, beta,
-                            io.outputs[0].floats.baseAddress!,
+                            io.outputs[0].floats.baseAddress!, outHead, outM,
                             io.scratch[scratch].baseAddress!.assumingMemoryBound(to: Float.self))
       }
     }

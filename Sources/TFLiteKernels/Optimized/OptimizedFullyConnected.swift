@@ -17,6 +17,9 @@ extension Optimized {
   /// epilogue names, in that order; a split epilogue has a second output (see `Epilogue.split`). Each
   /// step rounds on its own, so the outputs are bit-identical to the unfused nodes'.
   ///
+  /// With a `HeadSplit` (also built by fusion), the output is written as RESHAPE (M, H, B) → TRANSPOSE
+  /// (H, M, B) would leave it: attention's head split, without the copy.
+  ///
   /// ```swift
   /// let kernel = Optimized.FullyConnected(epilogue: .init(residual: true, scale: true, shift: true))
   /// ```
@@ -45,11 +48,29 @@ extension Optimized {
       public var description: String { (residual ? "+ADD" : "") + (scale ? "+MUL" : "") + (shift ? "+ADD" : "") }
     }
 
+    /// The output's columns split into H heads of B, written head after head: output (…1s, H, M, B), its
+    /// element (h, i, b) the plain output's (i, h·B + b). (What FULLY_CONNECTED → RESHAPE → TRANSPOSE
+    /// gives when the RESHAPE splits the last axis into (H, B) and the TRANSPOSE moves H before the rows.)
+    public struct HeadSplit: Sendable, Equatable {
+      /// B: columns per head.
+      public let headSize: Int
+      /// The output's shape: its last axis B, the one before it M (the rows), the others' product H.
+      public let outputShape: Shape
+
+      public init(headSize: Int, outputShape: Shape) {
+        self.headSize = headSize
+        self.outputShape = outputShape
+      }
+    }
+
     /// Steps fused after the product (nil: a plain FULLY_CONNECTED).
     public let epilogue: Epilogue?
+    /// The output's layout when the heads are split (nil: plain rows). Not with an epilogue.
+    public let headSplit: HeadSplit?
 
-    public init(epilogue: Epilogue? = nil) {
+    public init(epilogue: Epilogue? = nil, headSplit: HeadSplit? = nil) {
       self.epilogue = epilogue
+      self.headSplit = headSplit
     }
 
     /// The activations the GEMM epilogue applies as a clamp to [lo, hi]; others (TANH) run afterwards.
@@ -73,21 +94,31 @@ extension Optimized {
       checked.threadPool = node.threadPool
       let reference = try Reference.FullyConnected().prepare(&checked)
       let weights = try node.input(1)
+      let fused = epilogue != nil || headSplit != nil
       guard let weightData = weights.constantData, case .fullyConnected(let options) = node.options else {
-        guard epilogue == nil else { throw node.error("a fused FULLY_CONNECTED needs constant weights", tensor: weights) }
+        guard !fused else { throw node.error("a fused FULLY_CONNECTED needs constant weights", tensor: weights) }
         node = checked
         return reference
       }
       let outputShape = checked.outputs[0].shape
-      try node.setOutput(0, shape: outputShape, type: .float32)
       let n = weights.shape[0], k = weights.shape[1]
       let m = node.inputs[0].map { $0.shape.elementCount / k } ?? 0
+      if let headSplit {
+        let shape = headSplit.outputShape, b = headSplit.headSize
+        guard epilogue == nil, b > 0, n % b == 0, shape.rank >= 3, shape.dimensions[shape.rank - 1] == b,
+              shape.dimensions[shape.rank - 2] == m, shape.elementCount == m * n else {
+          throw node.error("cannot split \(m) × \(n) results into heads of \(b) shaped \(shape)")
+        }
+        try node.setOutput(0, shape: shape, type: .float32)
+      } else {
+        try node.setOutput(0, shape: outputShape, type: .float32)
+      }
       let hasBias = node.inputs.count > 2 && node.inputs[2] != nil
       let activation = options.fusedActivation
       let pool = node.threadPool?.pool
       guard m > 0, n > 0, k > 0, let nInt32 = Int32(exactly: n), let kInt32 = Int32(exactly: k), let mInt32 = Int32(exactly: m),
             weights.type == .float32 || weights.quantization != nil else {
-        guard epilogue == nil else { throw node.error("cannot fuse element-wise nodes into this FULLY_CONNECTED", tensor: weights) }
+        guard !fused else { throw node.error("cannot fuse nodes into this FULLY_CONNECTED", tensor: weights) }
         node = checked
         return reference
       }
@@ -97,13 +128,16 @@ extension Optimized {
       // An activation the epilogue cannot clamp runs afterwards; fusion never adds steps after one.
       let activationAfter = clamp == nil && activation != .none
       if activationAfter && epilogue != nil { throw node.error("cannot fuse element-wise nodes after a \(activation) activation") }
+      // Heads split: each head's columns form an m × B matrix of their own (ldc B), heads m · B floats apart.
+      let headSize = headSplit?.headSize ?? 0, ldy = headSplit == nil ? n : headSize
       let describe = { (io: NodeIO) -> glean_epilogue in
         glean_epilogue(bias: hasBias ? UnsafePointer(io.inputs[2].floats.baseAddress) : nil,
                        clamp: clamp == nil ? 0 : 1, clamp_lo: clamp?.lo ?? 0, clamp_hi: clamp?.hi ?? 0,
                        residual: steps.residual.flatMap { UnsafePointer(io.inputs[$0].floats.baseAddress) }, residual_ld: n,
                        second: split ? io.outputs[1].floats.baseAddress : nil, second_ld: n,
                        scale: steps.scale.map { UnsafePointer($0.pointer(Float.self)) }, scale_per_column: steps.scalePerColumn ? 1 : 0,
-                       shift: steps.shift.map { UnsafePointer($0.pointer(Float.self)) }, shift_per_column: steps.shiftPerColumn ? 1 : 0)
+                       shift: steps.shift.map { UnsafePointer($0.pointer(Float.self)) }, shift_per_column: steps.shiftPerColumn ? 1 : 0,
+                       block_columns: headSize, block_stride: m * headSize)
       }
 
       if weights.type == .float32 {
@@ -117,7 +151,7 @@ extension Optimized {
         return PreparedOp { io in
           let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
           var e = describe(io)
-          glean_sgemm(pool, mInt32, nInt32, kInt32, x, k, 1, packed.pointer(Float.self), &e, y, n)
+          glean_sgemm(pool, mInt32, nInt32, kInt32, x, k, 1, packed.pointer(Float.self), &e, y, ldy)
           if activationAfter { activation.apply(to: io.outputs[0].floats) }
         }
       }
@@ -150,7 +184,7 @@ extension Optimized {
         // above for this k and n.
         var e = describe(io)
         _ = glean_hybrid_fully_connected(pool, mInt32, nInt32, kInt32, io.isScratchFilled(quantized) ? nil : x, asymmetric ? 1 : 0,
-                                         q, scales, zps, packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, n)
+                                         q, scales, zps, packed.pointer(Int8.self), weightScales.pointer(Float.self), &e, y, ldy)
         if activationAfter { activation.apply(to: io.outputs[0].floats) }
       }
     }
