@@ -18,15 +18,26 @@ static ptrdiff_t block_rows(ptrdiff_t n) {
   return rows < 1 ? 1 : rows;
 }
 
-/// Floats one thread's block needs for the intermediate results (the last step writes the output).
-static size_t scratch_per_thread(const int32_t *result_kinds, int step_count, ptrdiff_t n) {
+/// The output step s writes (0 ..< output_count), or -1 when its result is intermediate.
+static int output_of(int s, const int32_t *output_steps, int output_count) {
+  for (int o = 0; o < output_count; o++) {
+    if (output_steps[o] == s) return o;
+  }
+  return -1;
+}
+
+/// Floats one thread's block needs for the intermediate results (output steps write to their outputs).
+static size_t scratch_per_thread(const int32_t *result_kinds, int step_count, const int32_t *output_steps, int output_count, ptrdiff_t n) {
   size_t floats = 0, rows = (size_t)block_rows(n);
-  for (int s = 0; s + 1 < step_count; s++) floats += result_kinds[s] == GLEAN_ROWWISE_FULL ? rows * (size_t)n : rows;
+  for (int s = 0; s < step_count; s++) {
+    if (output_of(s, output_steps, output_count) < 0) floats += result_kinds[s] == GLEAN_ROWWISE_FULL ? rows * (size_t)n : rows;
+  }
   return floats;
 }
 
-size_t glean_rowwise_scratch_floats(const int32_t *result_kinds, int step_count, ptrdiff_t n, int threads) {
-  return scratch_per_thread(result_kinds, step_count, n) * (size_t)(threads < 1 ? 1 : threads);
+size_t glean_rowwise_scratch_floats(const int32_t *result_kinds, int step_count, const int32_t *output_steps, int output_count,
+                                    ptrdiff_t n, int threads) {
+  return scratch_per_thread(result_kinds, step_count, output_steps, output_count, n) * (size_t)(threads < 1 ? 1 : threads);
 }
 
 typedef struct {
@@ -36,7 +47,9 @@ typedef struct {
   const float *const *inputs;
   const int32_t *input_kinds;
   int input_count;
-  float *output;
+  float *const *outputs;
+  const int32_t *output_steps;
+  int output_count;
   ptrdiff_t rows, n, block_rows;
   float *scratch;
   size_t scratch_per_thread;
@@ -78,11 +91,12 @@ static void rowwise_task(void *context, int task) {
   ptrdiff_t r0 = (ptrdiff_t)task * job->block_rows;
   ptrdiff_t rows = job->rows - r0 < job->block_rows ? job->rows - r0 : job->block_rows, n = job->n;
   float *scratch = job->scratch + (size_t)glean_pool_thread_index() * job->scratch_per_thread;
-  // Each step's result for this block: scratch, or the output for the last step.
+  // Each step's result for this block: scratch, or its output for an output step.
   float *results[64];
   for (int s = 0; s < job->step_count; s++) {
-    if (s + 1 == job->step_count) {
-      results[s] = job->output + r0 * n;
+    int o = output_of(s, job->output_steps, job->output_count);
+    if (o >= 0) {
+      results[s] = job->outputs[o] + r0 * n;
     } else {
       results[s] = scratch;
       scratch += job->result_kinds[s] == GLEAN_ROWWISE_FULL ? (size_t)job->block_rows * (size_t)n : (size_t)job->block_rows;
@@ -107,11 +121,12 @@ static void rowwise_task(void *context, int task) {
 }
 
 void glean_rowwise_f32(glean_pool *pool, const glean_rowwise_step *steps, const int32_t *result_kinds, int step_count,
-                       const float *const *inputs, const int32_t *input_kinds, int input_count, float *output,
-                       ptrdiff_t rows, ptrdiff_t n, float *scratch) {
+                       const float *const *inputs, const int32_t *input_kinds, int input_count, float *const *outputs,
+                       const int32_t *output_steps, int output_count, ptrdiff_t rows, ptrdiff_t n, float *scratch) {
   if (step_count <= 0 || step_count > 64 || rows <= 0 || n <= 0) return;
-  rowwise_job job = {steps, result_kinds, step_count, inputs, input_kinds, input_count, output, rows, n, block_rows(n), scratch,
-                     scratch_per_thread(result_kinds, step_count, n), glean_simd()};
+  rowwise_job job = {steps, result_kinds, step_count, inputs, input_kinds, input_count, outputs, output_steps, output_count,
+                     rows, n, block_rows(n), scratch, scratch_per_thread(result_kinds, step_count, output_steps, output_count, n),
+                     glean_simd()};
   ptrdiff_t tasks = (rows + job.block_rows - 1) / job.block_rows;
   glean_pool_run(pool, rowwise_task, &job, (int)tasks);
 }

@@ -387,70 +387,95 @@ struct FusionContext {
     }
   }
 
-  /// What a chain can take of node `p`: its operands (tensors) and steps, operand k being value k and the unit's
-  /// step s value operands.count + s, as in `Optimized.Rowwise`. A row-wise graph node is one step (MEAN's axes
-  /// are not an operand); a row-wise chain fused earlier brings its inputs and steps, so chains grow through it.
-  private func rowwiseUnit(_ p: Int) -> (operands: [Int], steps: [Optimized.Rowwise.Step])? {
+  /// What a chain can take of node `p`: its operands (tensors), steps and results (tensors it writes, with the
+  /// step computing each), operand k being value k and the unit's step s value operands.count + s, as in
+  /// `Optimized.Rowwise`. A row-wise graph node is one step (MEAN's axes are not an operand); a row-wise chain
+  /// fused earlier brings its inputs, steps and outputs, so chains grow through it.
+  private func rowwiseUnit(_ p: Int) -> RowwiseUnit? {
     if let operation = rowwiseOperation(p) {
-      let inputs = interpreter.graphNodes[p].inputs
-      return operation.isBinary ? ([inputs[0], inputs[1]], [.init(operation, 0, 1)]) : ([inputs[0]], [.init(operation, 0)])
+      let inputs = interpreter.graphNodes[p].inputs, output = interpreter.graphNodes[p].outputs[0]
+      return operation.isBinary ? RowwiseUnit(operands: [inputs[0], inputs[1]], steps: [.init(operation, 0, 1)], results: [(output, 0)])
+                                : RowwiseUnit(operands: [inputs[0]], steps: [.init(operation, 0)], results: [(output, 0)])
     }
     let node = interpreter.nodes[p]
-    guard !interpreter.isFusedAway(p), let kernel = node.kernel as? Optimized.Rowwise, node.outputs.count == 1 else { return nil }
-    return (node.inputs, kernel.steps)
+    guard !interpreter.isFusedAway(p), let kernel = node.kernel as? Optimized.Rowwise, node.outputs.count == kernel.outputSteps.count else { return nil }
+    return RowwiseUnit(operands: node.inputs, steps: kernel.steps, results: Array(zip(node.outputs, kernel.outputSteps)))
   }
 
-  /// The largest chain of row-wise nodes ending at node `j` whose tensors are read only inside it, when it
-  /// holds a MEAN over the rows: one `Optimized.Rowwise` named LAYER_NORM (layer normalisation: MEAN,
+  private struct RowwiseUnit {
+    var operands: [Int]
+    var steps: [Optimized.Rowwise.Step]
+    var results: [(tensor: Int, step: Int)]
+  }
+
+  /// The largest chain of row-wise nodes ending at node `j` whose tensors are read inside it, when it holds
+  /// a MEAN over the rows: one `Optimized.Rowwise` named LAYER_NORM (layer normalisation: MEAN,
   /// SQUARED_DIFFERENCE, MEAN, ADD, RSQRT, SUB, MUL, MUL, ADD; RMS normalisation; the element-wise nodes
-  /// before them, like the embeddings' sums). A chain fused at an earlier node is taken in whole when its
-  /// output is read only here. Chains without a MEAN are left to the FULLY_CONNECTED epilogues and the
-  /// masked softmax, which take their element-wise nodes; those are tried first at every node, so they have
-  /// fused what they take before a normalisation's last node is reached.
+  /// before them, like the embeddings' sums). A result also read after `j` becomes a further output of the
+  /// node: a normalisation whose rows the next FULLY_CONNECTEDs read (their γ and β folded into the weights)
+  /// and whose `× γ + β` copy the residual reads is one node writing both. A chain fused at an earlier node
+  /// is taken in whole. Chains without a MEAN are left to the FULLY_CONNECTED epilogues and the masked
+  /// softmax, which take their element-wise nodes; those are tried first at every node, so they have fused
+  /// what they take before a normalisation's last node is reached.
   func rowwiseChain(endingAt j: Int) -> Chain? {
-    let graph = interpreter.graphNodes, tensors = interpreter.subgraph.tensors
-    guard let lastOperation = rowwiseOperation(j), lastOperation != .mean else { return nil }
-    // Grow backwards: take a producer when everything that reads its output is already in the chain (a reader
-    // fused into a node of the chain counts as that node).
-    var units: [Int: (operands: [Int], steps: [Optimized.Rowwise.Step])] = [:]
-    units[j] = rowwiseUnit(j)
+    let graph = interpreter.graphNodes, tensors = interpreter.subgraph.tensors, shapes = interpreter.shapes
+    guard let lastOperation = rowwiseOperation(j), lastOperation != .mean, let last = rowwiseUnit(j) else { return nil }
+    let fullCount = shapes[graph[j].outputs[0]].elementCount
+    // Grow backwards: take a producer when everything that reads its results is in the chain (a reader fused
+    // into a node of the chain counts as that node) or comes after j, where a full result is then written.
+    var units: [Int: RowwiseUnit] = [j: last]
+    func isTaken(_ reader: Int) -> Bool { units[interpreter.fusedInto[reader] ?? reader] != nil }
     var grew = true
     while grew {
       grew = false
       for node in units.keys.sorted(by: >) {
         for t in units[node]!.operands {
-          guard let p = producer[t], units[p] == nil, !observable.contains(t), !tensors[t].isVariable,
-                interpreter.constants[t] == nil, readerNodes[t].allSatisfy({ units[interpreter.fusedInto[$0] ?? $0] != nil }),
-                let unit = rowwiseUnit(p) else { continue }
+          // The node that writes t now: its graph producer, or the chain that took it.
+          guard let g = producer[t], interpreter.constants[t] == nil else { continue }
+          let p = interpreter.fusedInto[g] ?? g
+          guard units[p] == nil, let unit = rowwiseUnit(p), unit.results.contains(where: { $0.tensor == t }) else { continue }
+          let takeable = unit.results.allSatisfy { r in
+            !observable.contains(r.tensor) && !tensors[r.tensor].isVariable
+              && readerNodes[r.tensor].allSatisfy { reader in
+                isTaken(reader) || (interpreter.fusedInto[reader] ?? reader) == p || (reader > j && shapes[r.tensor].elementCount == fullCount)
+              }
+          }
+          guard takeable else { continue }
           units[p] = unit
           grew = true
         }
       }
     }
-    // Steps in node order; operands are the chain's inputs (first use order) or earlier units' results.
+    // Steps in node order; operands are the chain's inputs (first use order) or earlier units' results (a unit's
+    // results are read only after it: a result read by an earlier node would not have been taken).
     let ordered = units.keys.sorted()
+    let computed = Set(units.values.flatMap { $0.results.map(\.tensor) })
     var inputs: [Int] = []
     for node in ordered {
-      for t in units[node]!.operands where producer[t].map({ units[$0] == nil }) ?? true {
-        if !inputs.contains(t) { inputs.append(t) }
-      }
+      for t in units[node]!.operands where !computed.contains(t) && !inputs.contains(t) { inputs.append(t) }
     }
     var steps: [Optimized.Rowwise.Step] = [], resultOf: [Int: Int] = [:]   // tensor → step index
     for node in ordered {
-      let (operands, unitSteps) = units[node]!
+      let unit = units[node]!
       let first = steps.count
       func value(_ local: Int) -> Int {
-        if local >= operands.count { return inputs.count + first + local - operands.count }
-        let t = operands[local]
+        if local >= unit.operands.count { return inputs.count + first + local - unit.operands.count }
+        let t = unit.operands[local]
         return resultOf[t].map { inputs.count + $0 } ?? inputs.firstIndex(of: t)!
       }
-      for step in unitSteps { steps.append(.init(step.operation, value(step.a), step.b.map(value))) }
-      resultOf[graph[node].outputs[0]] = steps.count - 1
+      for step in unit.steps { steps.append(.init(step.operation, value(step.a), step.b.map(value))) }
+      for (tensor, step) in unit.results { resultOf[tensor] = first + step }
     }
+    // Outputs: j's result, then every result read after j.
+    var outputs = [graph[j].outputs[0]]
+    for node in ordered where node != j {
+      for (tensor, _) in units[node]!.results where readerNodes[tensor].contains(where: { $0 > j }) { outputs.append(tensor) }
+    }
+    let outputSteps = outputs.map { resultOf[$0]! }
     guard steps.count >= 2, steps.contains(where: { $0.operation == .mean }),
-          case .success = Optimized.Rowwise.outputShape(inputs: inputs.map { interpreter.shapes[$0] }, steps: steps) else { return nil }
-    let fused = Interpreter.Node(kernel: Optimized.Rowwise(steps: steps), name: "LAYER_NORM (fused)",
-                                 version: 1, inputs: inputs, outputs: [graph[j].outputs[0]], options: .none, customOptions: 0..<0,
+          case .success = Optimized.Rowwise.outputShape(inputs: inputs.map { shapes[$0] }, steps: steps, outputSteps: outputSteps) else { return nil }
+    let fused = Interpreter.Node(kernel: Optimized.Rowwise(steps: steps, outputSteps: outputSteps), name: "LAYER_NORM (fused)",
+                                 version: 1, inputs: inputs, outputs: outputs, options: .none, customOptions: 0..<0,
                                  isCustom: false, builtin: graph[j].builtin)
     return Chain(fusedNode: fused, fusedAway: ordered.filter { $0 != j })
   }

@@ -125,6 +125,20 @@ struct OperatorFusionTests {
     #expect(fused.outputs == unfused.outputs, "\(name)")
   }
 
+  @Test("a layer normalisation read by FULLY_CONNECTEDs (γ and β folded into their weights) and, times γ plus β, by the residual writes both",
+        arguments: ["bert_tiny_float", "bert_tiny_dynamic_range"])
+  func normalizationWritesTheResidualCopy(_ name: String) throws {
+    try #require(Self.names.contains(name), "fixture \(name) is missing")
+    let golden = try Golden(name: name)
+    let unfused = try run(golden, .init(fuseOperators: false))
+    let fused = try run(golden, .init())
+    // Unfused, each layer norm's copy runs as a MUL and an ADD; fused, no ADD runs (the embeddings' sums and the
+    // residuals are taken by the normalisations and the FULLY_CONNECTED epilogues).
+    #expect(unfused.nodes.contains { $0.opName == "ADD" && $0.runs })
+    #expect(!fused.nodes.contains { $0.opName == "ADD" && $0.runs }, "\(name): \(fused.nodes.filter(\.runs).map(\.opName))")
+    #expect(fused.outputs == unfused.outputs, "\(name)")
+  }
+
   @Test("no fusion with the reference kernels or with preserveAllTensors")
   func fusionNeedsOptimizedKernels() throws {
     try #require(Self.names.contains("attention_mask"))

@@ -96,6 +96,29 @@ struct RowwiseTests {
     }
   }
 
+  @Test("several outputs: the normalised rows and their × γ + β copy in one pass, each the single-output chain's bytes")
+  func severalOutputs() throws {
+    // Steps 0 ... 6 normalise (value 10 = step 6), 7 and 8 scale and shift it (value 12 = step 8).
+    let inputs: [TestTensor] = [input([2, 5, 384], seed: 12, scale: 3, offset: 1), .floats([], [1e-12], constant: true),
+                                input([384], seed: 13, scale: 0.5, offset: 1, constant: true), input([384], seed: 14, scale: 0.1, constant: true)]
+    for pool in [nil, ThreadPool(threads: 3)] {
+      let normalised = try runKernel(Optimized.Rowwise(steps: Array(Self.layerNorm.prefix(7))), inputs: inputs, outputTypes: [.float32],
+                                     threadPool: pool)[0]
+      let affine = try runKernel(Optimized.Rowwise(steps: Self.layerNorm), inputs: inputs, outputTypes: [.float32], threadPool: pool)[0]
+      let both = try runKernel(Optimized.Rowwise(steps: Self.layerNorm, outputSteps: [8, 6]), inputs: inputs,
+                               outputTypes: [.float32, .float32], threadPool: pool)
+      #expect(both.map(\.shape) == [[2, 5, 384], [2, 5, 384]])
+      #expect(both[0].bytes == affine.bytes && both[1].bytes == normalised.bytes)
+    }
+    // Outputs that are not distinct full results, or leave out the last step, are refused.
+    for outputSteps in [[6], [8, 8], [8, 2], [8, 9]] {
+      #expect(throws: KernelError.self, "\(outputSteps)") {
+        try runKernel(Optimized.Rowwise(steps: Self.layerNorm, outputSteps: outputSteps), inputs: inputs,
+                      outputTypes: Array(repeating: .float32, count: outputSteps.count))
+      }
+    }
+  }
+
   @Test("malformed chains are refused while preparing, with the reason")
   func refusals() {
     let x = input([4, 16], seed: 7), row = input([4, 1], seed: 8), vector = input([16], seed: 9, constant: true)

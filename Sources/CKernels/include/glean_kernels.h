@@ -190,18 +190,20 @@ typedef struct {
   int32_t op, a, b;
 } glean_rowwise_step;
 /// Floats of scratch glean_rowwise_f32 needs for these steps (result_kinds: the kind of each step's result,
-/// FULL or PER_ROW) on `threads` threads.
-size_t glean_rowwise_scratch_floats(const int32_t *result_kinds, int step_count, ptrdiff_t n, int threads);
+/// FULL or PER_ROW; output_steps: the steps whose results are outputs) on `threads` threads.
+size_t glean_rowwise_scratch_floats(const int32_t *result_kinds, int step_count, const int32_t *output_steps, int output_count,
+                                    ptrdiff_t n, int threads);
 /// Runs a chain of row-wise steps over a rows × n computation, a block of rows at a time so that every
 /// intermediate value stays in cache: the layer-norm pattern (MEAN, SQUARED_DIFFERENCE, MEAN, ADD, RSQRT,
 /// SUB, MUL, MUL, ADD) in one pass instead of nine. Each step computes what the unfused kernel
 /// (glean_binary_f32, glean_mean_rows_f32, the reference unary kernels) computes, element by element in the
-/// same order, so the output equals the unfused chain's bit for bit. The last step's result (FULL) goes to
-/// `output` (rows × n); the others to `scratch` (glean_rowwise_scratch_floats(...) floats for
+/// same order, so the outputs equal the unfused chain's bit for bit. The result of step output_steps[o]
+/// (FULL) goes to outputs[o] (rows × n), for o < output_count (a layer norm's result and its γ, β copy for
+/// the residual); the others to `scratch` (glean_rowwise_scratch_floats(...) floats for
 /// glean_pool_threads(pool) threads). The caller checks that every step's operands have kinds it allows.
 void glean_rowwise_f32(glean_pool *pool, const glean_rowwise_step *steps, const int32_t *result_kinds, int step_count,
-                       const float *const *inputs, const int32_t *input_kinds, int input_count, float *output,
-                       ptrdiff_t rows, ptrdiff_t n, float *scratch);
+                       const float *const *inputs, const int32_t *input_kinds, int input_count, float *const *outputs,
+                       const int32_t *output_steps, int output_count, ptrdiff_t rows, ptrdiff_t n, float *scratch);
 
 #ifdef __cplusplus
 }

@@ -12,11 +12,17 @@ extension Optimized {
   /// RSQRT, SQRT, SQUARE, NEG), element by element in the same order, so the output is bit-identical to
   /// the unfused chain's.
   ///
+  /// The node's outputs are the results of `outputSteps` (by default the last step's): a layer norm whose
+  /// normalised rows the next FULLY_CONNECTEDs read and whose γ, β copy the residual reads writes both in
+  /// one pass.
+  ///
   /// The interpreter builds it when it finds such a chain (see `Interpreter.Options.fuseOperators`).
   ///
   /// ```swift
   /// // y = x − mean(x): inputs [x]; value 1 is step 0's result, value 2 step 1's.
   /// let kernel = Optimized.Rowwise(steps: [.init(.mean, 0), .init(.sub, 0, 1)])
+  /// // Outputs x − mean(x) and 2 · (x − mean(x)): inputs [x, 2].
+  /// let twoOutputs = Optimized.Rowwise(steps: [.init(.mean, 0), .init(.sub, 0, 2), .init(.mul, 3, 1)], outputSteps: [1, 2])
   /// ```
   public struct Rowwise: Kernel {
     /// What a step computes.
@@ -50,9 +56,13 @@ extension Optimized {
     }
 
     public let steps: [Step]
+    /// The steps whose results are the node's outputs, in output order; each computes a full value.
+    public let outputSteps: [Int]
 
-    public init(steps: [Step]) {
+    /// `outputSteps` nil: one output, the last step's result.
+    public init(steps: [Step], outputSteps: [Int]? = nil) {
       self.steps = steps
+      self.outputSteps = outputSteps ?? [steps.count - 1]
     }
 
     /// Why inputs and steps do not form a row-wise chain.
@@ -66,8 +76,8 @@ extension Optimized {
     /// ```swift
     /// let shape = try Optimized.Rowwise.outputShape(inputs: [Shape([1, 13, 24])], steps: [.init(.mean, 0), .init(.sub, 0, 1)]).get()
     /// ```
-    public static func outputShape(inputs: [Shape], steps: [Step]) -> Result<Shape, Mismatch> {
-      plan(inputs: inputs, steps: steps).map(\.output)
+    public static func outputShape(inputs: [Shape], steps: [Step], outputSteps: [Int]? = nil) -> Result<Shape, Mismatch> {
+      plan(inputs: inputs, steps: steps, outputSteps: outputSteps ?? [steps.count - 1]).map(\.output)
     }
 
     /// The checked chain: the output's shape and what each input and each step's result holds.
@@ -77,11 +87,11 @@ extension Optimized {
       let resultKinds: [Kind]
     }
 
-    /// The chain these steps make of inputs of these shapes, or why they do not make one: the output has the
+    /// The chain these steps make of inputs of these shapes, or why they do not make one: the outputs have the
     /// shape of the largest input (of the highest rank among equals), every input is full, per row, a row vector or a scalar for it, steps read
-    /// only what comes before them, a MEAN reads a full value, every result is full or per row and the last
-    /// one is full.
-    static func plan(inputs: [Shape], steps: [Step]) -> Result<Plan, Mismatch> {
+    /// only what comes before them, a MEAN reads a full value, every result is full or per row, the last
+    /// one is full and an output, and the output steps are distinct steps with full results.
+    static func plan(inputs: [Shape], steps: [Step], outputSteps: [Int]) -> Result<Plan, Mismatch> {
       guard !steps.isEmpty, steps.count <= 64 else { return .failure(Mismatch(reason: "a row-wise chain needs 1 to 64 steps, not \(steps.count)")) }
       // The largest input, and of equal ones the one of highest rank ([1, S, H] + [S, H] is [1, S, H]).
       guard let full = inputs.max(by: { ($0.elementCount, $0.rank) < ($1.elementCount, $1.rank) }), full.rank >= 1,
@@ -120,43 +130,53 @@ extension Optimized {
         resultKinds.append(result)
       }
       guard resultKinds.last == .full else { return .failure(Mismatch(reason: "the last step must compute a full \(full)")) }
+      guard outputSteps.contains(steps.count - 1), Set(outputSteps).count == outputSteps.count,
+            outputSteps.allSatisfy({ resultKinds.indices.contains($0) && resultKinds[$0] == .full }) else {
+        return .failure(Mismatch(reason: "outputs \(outputSteps) must be distinct steps with full results, the last among them"))
+      }
       return .success(Plan(output: full, inputKinds: Array(kinds.prefix(inputs.count)), resultKinds: resultKinds))
     }
 
     /// Throws: `KernelError` unless the inputs are 1 to 64 FLOAT32 tensors that, with the steps, make a chain
-    /// (see `plan`).
+    /// (see `plan`), and the node has one output per output step.
     public func prepare(_ node: inout NodeContext) throws(KernelError) -> PreparedOp {
-      try node.expect(inputs: 1...64, outputs: 1...1)
+      try node.expect(inputs: 1...64, outputs: outputSteps.count...outputSteps.count)
       let inputCount = node.inputs.count
       var inputs: [TensorInfo] = []
       for i in 0..<inputCount { inputs.append(try node.input(i, types: [.float32])) }
       let plan: Plan
-      switch Self.plan(inputs: inputs.map(\.shape), steps: steps) {
+      switch Self.plan(inputs: inputs.map(\.shape), steps: steps, outputSteps: outputSteps) {
       case .success(let value): plan = value
       case .failure(let mismatch): throw node.error(mismatch.reason)
       }
       let full = plan.output, n = full.dimensions[full.rank - 1], rows = full.elementCount / n
-      try node.setOutput(0, shape: full, type: .float32)
+      for o in outputSteps.indices { try node.setOutput(o, shape: full, type: .float32) }
 
       let pool = node.threadPool?.pool
       let threads = Int(glean_pool_threads(pool))
       let cSteps = steps.map { glean_rowwise_step(op: $0.operation.rawValue, a: Int32($0.a), b: Int32($0.b ?? -1)) }
       let cResultKinds = plan.resultKinds.map(\.rawValue), cInputKinds = plan.inputKinds.map(\.rawValue)
-      let scratchFloats = glean_rowwise_scratch_floats(cResultKinds, Int32(steps.count), n, Int32(threads))
+      let cOutputSteps = outputSteps.map { Int32($0) }, outputCount = outputSteps.count
+      let scratchFloats = glean_rowwise_scratch_floats(cResultKinds, Int32(steps.count), cOutputSteps, Int32(outputCount), n, Int32(threads))
       let scratch = node.requestScratch(bytes: scratchFloats * 4)
       // Fixed-size tables the invoke path reads without allocating.
       let stepTable = PersistentBuffer(bytes: cSteps.count * MemoryLayout<glean_rowwise_step>.stride)
       let kindTable = PersistentBuffer(bytes: (cResultKinds.count + cInputKinds.count) * 4)
       let inputTable = PersistentBuffer(bytes: inputCount * MemoryLayout<UnsafePointer<Float>?>.stride)
+      let outputTable = PersistentBuffer(bytes: outputCount * MemoryLayout<UnsafeMutablePointer<Float>?>.stride)
+      let outputStepTable = PersistentBuffer(bytes: outputCount * 4)
       for (i, step) in cSteps.enumerated() { stepTable.pointer(glean_rowwise_step.self)[i] = step }
       for (i, kind) in (cResultKinds + cInputKinds).enumerated() { kindTable.pointer(Int32.self)[i] = kind }
+      for (o, step) in cOutputSteps.enumerated() { outputStepTable.pointer(Int32.self)[o] = step }
       let stepCount = Int32(steps.count), inputs32 = Int32(inputCount)
       return PreparedOp { io in
         let pointers = inputTable.pointer(UnsafePointer<Float>?.self)
         for i in 0..<inputCount { pointers[i] = UnsafePointer(io.inputs[i].floats.baseAddress) }
+        let outputPointers = outputTable.pointer(UnsafeMutablePointer<Float>?.self)
+        for o in 0..<outputCount { outputPointers[o] = io.outputs[o].floats.baseAddress }
         let kindPointer = kindTable.pointer(Int32.self)
         glean_rowwise_f32(pool, stepTable.pointer(glean_rowwise_step.self), kindPointer, stepCount, pointers,
-                          kindPointer + Int(stepCount), inputs32, io.outputs[0].floats.baseAddress!, rows, n,
+                          kindPointer + Int(stepCount), inputs32, outputPointers, outputStepTable.pointer(Int32.self), Int32(outputCount), rows, n,
                           io.scratch[scratch].baseAddress!.assumingMemoryBound(to: Float.self))
       }
     }
