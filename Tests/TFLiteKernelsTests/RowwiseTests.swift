@@ -22,22 +22,31 @@ struct RowwiseTests {
     .init(.add, 11, 3),                    // 12: + β
   ]
 
-  /// Runs the steps one at a time with the reference kernels (each a node of its own, as unfused).
-  func reference(_ steps: [Step], inputs: [TestTensor]) throws -> [Float] {
+  /// Runs the steps one at a time with the reference kernels (each a node of its own, as unfused), or with
+  /// the optimised single-op kernels the interpreter runs when it does not fuse.
+  func reference(_ steps: [Step], inputs: [TestTensor], optimized: Bool = false) throws -> [Float] {
+    try stepByStep(steps, inputs: inputs, optimized: optimized).last!
+  }
+
+  /// Every step's result (full values as floats), the steps run one at a time.
+  func stepByStep(_ steps: [Step], inputs: [TestTensor], optimized: Bool = false) throws -> [[Float]] {
     var values = inputs
     for step in steps {
       let a = values[step.a]
       let output: TestOutput
       switch step.operation {
       case .mean:
-        output = try runKernel(Reference.Mean(), options: .reducer(ReducerOptions(keepDims: true)),
+        output = try runKernel(optimized ? Optimized.Mean() : Reference.Mean(), options: .reducer(ReducerOptions(keepDims: true)),
                                inputs: [a, .int32s([1], [-1])], outputTypes: [.float32])[0]
       case .rsqrt, .sqrt, .square, .neg:
         let kernel = [.rsqrt: Reference.rsqrt, .sqrt: Reference.sqrt, .square: Reference.square, .neg: Reference.neg][step.operation]!
         output = try runKernel(kernel, inputs: [a], outputTypes: [.float32])[0]
       default:
-        let kernel = [.add: Reference.add, .sub: Reference.sub, .mul: Reference.mul, .div: Reference.div,
-                      .squaredDifference: Reference.squaredDifference][step.operation]!
+        let kernel: any Kernel = optimized
+          ? [.add: Optimized.FloatBinary.add, .sub: Optimized.FloatBinary.sub, .mul: Optimized.FloatBinary.mul, .div: Optimized.FloatBinary.div,
+             .squaredDifference: Optimized.FloatBinary.squaredDifference][step.operation]!
+          : [.add: Reference.add, .sub: Reference.sub, .mul: Reference.mul, .div: Reference.div,
+             .squaredDifference: Reference.squaredDifference][step.operation]!
         let options: BuiltinOptions = switch step.operation {
         case .add: .add(ArithmeticOptions())
         case .sub: .sub(ArithmeticOptions())
@@ -49,7 +58,7 @@ struct RowwiseTests {
       }
       values.append(.floats(output.shape, output.floats))
     }
-    return values.last!.bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    return values.dropFirst(inputs.count).map { $0.bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
   }
 
   func input(_ shape: [Int], seed: UInt64, scale: Float = 1, offset: Float = 0, constant: Bool = false) -> TestTensor {
@@ -94,6 +103,45 @@ struct RowwiseTests {
       let vectorised = try runKernel(Optimized.Rowwise(steps: steps), inputs: inputs, outputTypes: [.float32], threadPool: ThreadPool(threads: 2))[0]
       #expect(Tolerance.firstMismatch(vectorised.floats, expected) == nil)
     }
+  }
+
+  @Test("the layer norm converters write runs in three passes per row (glean_layer_norm_f32) with the step-by-step optimised kernels' bytes",
+        arguments: [[2, 5, 384], [3, 7], [1, 13, 24], [4, 100]])
+  func layerNormForm(_ shape: [Int]) throws {
+    let n = shape.last!
+    let x = input(shape, seed: 15, scale: 4, offset: -1), epsilon: TestTensor = .floats([], [1e-6], constant: true)
+    // γ and β per column and as one value; ADD, MUL and SQUARED_DIFFERENCE with their operands swapped.
+    let variants: [([Step], [TestTensor])] = [
+      (Self.layerNorm, [x, epsilon, input([n], seed: 16, offset: 1, constant: true), input([1, n], seed: 17, constant: true)]),
+      ([.init(.mean, 0), .init(.squaredDifference, 4, 0), .init(.mean, 5), .init(.add, 1, 6), .init(.rsqrt, 7), .init(.sub, 0, 4),
+        .init(.mul, 8, 9), .init(.mul, 2, 10), .init(.add, 3, 11)],
+       [x, epsilon, .floats([], [1.5], constant: true), .floats([1], [-0.25], constant: true)]),
+      (Array(Self.layerNorm.prefix(7)), [x, epsilon, .floats([], [2], constant: true), .floats([], [3], constant: true)]),   // γ, β unread
+    ]
+    for (steps, inputs) in variants {
+      #expect(Optimized.Rowwise.runsAsLayerNorm(inputs: inputs.map { Shape($0.shape) }, steps: steps))
+      // The normalised rows, ·γ and +β as outputs, in every combination that keeps the last step.
+      let formSteps = Array(6..<steps.count)
+      for mask in 0..<(1 << (formSteps.count - 1)) {
+        let outputSteps = [steps.count - 1] + formSteps.dropLast().enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
+        try onEveryPath { path in
+          let expected = try stepByStep(steps, inputs: inputs, optimized: true)
+          for pool in [nil, ThreadPool(threads: 3)] {
+            let outputs = try runKernel(Optimized.Rowwise(steps: steps, outputSteps: outputSteps), inputs: inputs,
+                                        outputTypes: Array(repeating: .float32, count: outputSteps.count), threadPool: pool)
+            for (output, step) in zip(outputs, outputSteps) {
+              #expect(output.floats.map(\.bitPattern) == expected[step].map(\.bitPattern), "\(shape) step \(step) \(path)")
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Runs `body` on the machine's best path and on the portable path.
+  func onEveryPath(_ body: (String) throws -> Void) rethrows {
+    try body(Optimized.instructionSet)
+    try Optimized.withPortableKernels { try body("portable") }
   }
 
   @Test("several outputs: the normalised rows and their × γ + β copy in one pass, each the single-output chain's bytes")

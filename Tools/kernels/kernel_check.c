@@ -214,6 +214,40 @@ static void check_column_blocks(glean_pool *pool, const char *path) {
   }
 }
 
+/// Layer normalisation in three passes per row against its steps run one by one (MEAN, SQUARED_DIFFERENCE,
+/// MEAN, ADD ε, RSQRT, SUB, MUL, MUL γ, ADD β with glean_mean_rows_f32 and glean_binary_f32): bit for bit.
+static void check_layer_norm(const char *path) {
+  static const int shapes[][2] = {{3, 7}, {13, 24}, {10, 384}, {5, 100}};
+  for (size_t c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
+    int rows = shapes[c][0], n = shapes[c][1];
+    size_t size = (size_t)rows * n;
+    float *x = malloc(sizeof(float) * size), *gamma = malloc(sizeof(float) * n), *beta = malloc(sizeof(float) * n);
+    float *mean = malloc(sizeof(float) * rows), *variance = malloc(sizeof(float) * rows), *squares = malloc(sizeof(float) * size);
+    float *steps[4], *fused[3], epsilon = 1e-6f;
+    for (int s = 0; s < 4; s++) steps[s] = malloc(sizeof(float) * size);
+    for (int s = 0; s < 3; s++) fused[s] = malloc(sizeof(float) * size);
+    for (size_t i = 0; i < size; i++) x[i] = 4 * uniform() - 1;
+    for (int j = 0; j < n; j++) { gamma[j] = 1 + uniform(); beta[j] = uniform(); }
+    glean_mean_rows_f32(NULL, x, mean, rows, n);
+    glean_binary_f32(NULL, GLEAN_BINARY_SQUARED_DIFFERENCE, x, n, 1, mean, 1, 0, squares, rows, n);
+    glean_mean_rows_f32(NULL, squares, variance, rows, n);
+    for (int r = 0; r < rows; r++) variance[r] = 1.0f / sqrtf(variance[r] + epsilon);
+    glean_binary_f32(NULL, GLEAN_BINARY_SUB, x, n, 1, mean, 1, 0, steps[0], rows, n);
+    glean_binary_f32(NULL, GLEAN_BINARY_MUL, steps[0], n, 1, variance, 1, 0, steps[1], rows, n);
+    glean_binary_f32(NULL, GLEAN_BINARY_MUL, steps[1], n, 1, gamma, 0, 1, steps[2], rows, n);
+    glean_binary_f32(NULL, GLEAN_BINARY_ADD, steps[2], n, 1, beta, 0, 1, steps[3], rows, n);
+    glean_layer_norm_f32(NULL, x, &epsilon, gamma, 1, beta, 1, fused[0], fused[1], fused[2], rows, n);
+    char what[96];
+    for (int s = 0; s < 3; s++) {
+      snprintf(what, sizeof what, "layer norm %s output %d", path, s);
+      expect_equal(fused[s], steps[s + 1], size, what, rows, n, n);
+    }
+    free(x); free(gamma); free(beta); free(mean); free(variance); free(squares);
+    for (int s = 0; s < 4; s++) free(steps[s]);
+    for (int s = 0; s < 3; s++) free(fused[s]);
+  }
+}
+
 /// Softmax, masked softmax and GELU of the path in use against double-precision formulas: within 1e-6
 /// (softmax values lie in [0, 1]) and 1e-6 · max(1, |x|) (GELU), over rows of every length up to 40 and 384,
 /// betas that take each loop (1, other positive, negative) and masks of −10000.
@@ -383,6 +417,7 @@ static void check_all(const char *path, int fused) {
   check_activations(path);
   check_quantization(path);
   check_mean(path);
+  check_layer_norm(path);
   glean_pool *pools[2] = {NULL, glean_pool_create(3)};
   for (int t = 0; t < 2; t++) check_column_blocks(pools[t], path);
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {

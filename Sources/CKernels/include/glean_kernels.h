@@ -176,6 +176,15 @@ void glean_gelu_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t count,
 /// sums in 16 interleaved partial sums, the portable path in order; rows are split over the pool.
 void glean_mean_rows_f32(glean_pool *pool, const float *x, float *y, ptrdiff_t rows, ptrdiff_t depth);
 
+/// Layer normalisation of `rows` contiguous rows of n, as converted graphs spell it: mean = MEAN(x),
+/// r = RSQRT(MEAN(SQUARED_DIFFERENCE(x, mean)) + ε), normalized = (x − mean) · r, scaled = normalized · γ,
+/// shifted = scaled + β; γ and β one value per column (per_column) or one value, ε one value. Every output
+/// equals those steps run one by one with the optimised kernels, bit for bit (sums in glean_mean_rows_f32's
+/// order on the same path). Any output may be NULL; gamma NULL stops after normalized, beta NULL after scaled.
+void glean_layer_norm_f32(glean_pool *pool, const float *x, const float *epsilon, const float *gamma, int gamma_per_column,
+                          const float *beta, int beta_per_column, float *normalized, float *scaled, float *shifted,
+                          ptrdiff_t rows, ptrdiff_t n);
+
 // MARK: Fused row-wise chains (layer normalisation)
 
 /// Operations of a row-wise chain: the binary operators (GLEAN_BINARY_*), MEAN along the row, and

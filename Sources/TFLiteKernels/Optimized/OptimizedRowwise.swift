@@ -153,6 +153,9 @@ extension Optimized {
       for o in outputSteps.indices { try node.setOutput(o, shape: full, type: .float32) }
 
       let pool = node.threadPool?.pool
+      if let form = Self.layerNormForm(steps: steps, inputKinds: plan.inputKinds) {
+        return prepareLayerNorm(form, outputs: outputSteps, pool: pool, rows: rows, n: n)
+      }
       let threads = Int(glean_pool_threads(pool))
       let cSteps = steps.map { glean_rowwise_step(op: $0.operation.rawValue, a: Int32($0.a), b: Int32($0.b ?? -1)) }
       let cResultKinds = plan.resultKinds.map(\.rawValue), cInputKinds = plan.inputKinds.map(\.rawValue)
@@ -178,6 +181,69 @@ extension Optimized {
         glean_rowwise_f32(pool, stepTable.pointer(glean_rowwise_step.self), kindPointer, stepCount, pointers,
                           kindPointer + Int(stepCount), inputs32, outputPointers, outputStepTable.pointer(Int32.self), Int32(outputCount), rows, n,
                           io.scratch[scratch].baseAddress!.assumingMemoryBound(to: Float.self))
+      }
+    }
+
+    /// Whether these steps on inputs of these shapes run as one layer normalisation (`glean_layer_norm_f32`, three
+    /// passes per row) rather than step by step; the values are the same either way.
+    public static func runsAsLayerNorm(inputs: [Shape], steps: [Step]) -> Bool {
+      guard case .success(let plan) = plan(inputs: inputs, steps: steps, outputSteps: [steps.count - 1]) else { return false }
+      return layerNormForm(steps: steps, inputKinds: plan.inputKinds) != nil
+    }
+
+    /// The layer norm converters write, found in a chain: its inputs and the steps whose results are the
+    /// normalised rows, the rows times γ and that plus β (the last two when the chain has them).
+    struct LayerNormForm: Equatable {
+      var x: Int, epsilon: Int, gamma: Int?, beta: Int?
+      var normalized: Int, scaled: Int?, shifted: Int?
+    }
+
+    /// Whether the steps are exactly MEAN(x), SQUARED_DIFFERENCE(x, mean), MEAN, ADD ε, RSQRT, SUB(x, mean),
+    /// MUL [, MUL γ [, ADD β]] (in this order; either operand order for the commutative ADD, MUL and
+    /// SQUARED_DIFFERENCE), x full, ε a scalar, γ and β row vectors or scalars: then `glean_layer_norm_f32`
+    /// computes the chain in three passes per row, bit for bit.
+    static func layerNormForm(steps: [Step], inputKinds: [Kind]) -> LayerNormForm? {
+      let inputs = inputKinds.count
+      func value(_ s: Int) -> Int { inputs + s }
+      func isInput(_ v: Int, _ kinds: Set<Kind>) -> Bool { v < inputs && kinds.contains(inputKinds[v]) }
+      func reads(_ step: Step, _ a: Int, _ b: Int) -> Bool { (step.a, step.b) == (a, b) || (step.a, step.b) == (b, a) }
+      func other(_ step: Step, than v: Int) -> Int? { step.a == v ? step.b : step.b == v ? step.a : nil }
+      guard (7...9).contains(steps.count), steps[0].operation == .mean, isInput(steps[0].a, [.full]) else { return nil }
+      let x = steps[0].a
+      guard steps[1].operation == .squaredDifference, reads(steps[1], x, value(0)),
+            steps[2].operation == .mean, steps[2].a == value(1),
+            steps[3].operation == .add, let epsilon = other(steps[3], than: value(2)), isInput(epsilon, [.scalar]),
+            steps[4].operation == .rsqrt, steps[4].a == value(3),
+            steps[5].operation == .sub, steps[5].a == x, steps[5].b == value(0),
+            steps[6].operation == .mul, reads(steps[6], value(5), value(4)) else { return nil }
+      var form = LayerNormForm(x: x, epsilon: epsilon, gamma: nil, beta: nil, normalized: 6, scaled: nil, shifted: nil)
+      if steps.count > 7 {
+        guard steps[7].operation == .mul, let gamma = other(steps[7], than: value(6)), isInput(gamma, [.rowVector, .scalar]) else { return nil }
+        (form.gamma, form.scaled) = (gamma, 7)
+      }
+      if steps.count > 8 {
+        guard steps[8].operation == .add, let beta = other(steps[8], than: value(7)), isInput(beta, [.rowVector, .scalar]) else { return nil }
+        (form.beta, form.shifted) = (beta, 8)
+      }
+      return form
+    }
+
+    /// The chain as `glean_layer_norm_f32`: the outputs are the results of `outputs` (steps of `form`).
+    private func prepareLayerNorm(_ form: LayerNormForm, outputs: [Int], pool: OpaquePointer?, rows: Int, n: Int) -> PreparedOp {
+      let normalized = outputs.firstIndex(of: form.normalized), scaled = form.scaled.flatMap { outputs.firstIndex(of: $0) }
+      let shifted = form.shifted.flatMap { outputs.firstIndex(of: $0) }
+      // γ and β are read only as far as the last output needs them.
+      let gamma = scaled != nil || shifted != nil ? form.gamma : nil, beta = shifted != nil ? form.beta : nil
+      return PreparedOp { io in
+        func rowValues(_ input: Int?) -> (UnsafePointer<Float>?, Int32) {
+          guard let input else { return (nil, 0) }
+          return (UnsafePointer(io.inputs[input].floats.baseAddress), io.inputs[input].shape.elementCount > 1 ? 1 : 0)
+        }
+        let (gammaValues, gammaPerColumn) = rowValues(gamma), (betaValues, betaPerColumn) = rowValues(beta)
+        glean_layer_norm_f32(pool, io.inputs[form.x].floats.baseAddress!, io.inputs[form.epsilon].floats.baseAddress!,
+                             gammaValues, gammaPerColumn, betaValues, betaPerColumn,
+                             normalized.map { io.outputs[$0].floats.baseAddress! }, scaled.map { io.outputs[$0].floats.baseAddress! },
+                             shifted.map { io.outputs[$0].floats.baseAddress! }, rows, n)
       }
     }
 
