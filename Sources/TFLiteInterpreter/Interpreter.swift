@@ -37,7 +37,10 @@ public final class Interpreter {
     public var preserveAllTensors: Bool
     /// Let one optimised kernel run a chain of nodes in a single pass where the graph allows it
     /// (the attention scores' MUL by a scalar → ADD of a mask → SOFTMAX, as `Optimized.MaskedSoftmax`,
-    /// and with the BATCH_MATMULs on either side, as `Optimized.Attention`). Results are bit-identical
+    /// and with the BATCH_MATMULs on either side, as `Optimized.Attention`; the head split's RESHAPE →
+    /// TRANSPOSE into the FULLY_CONNECTED before it and the head merge's TRANSPOSE into the attention;
+    /// residual ADDs and constant MUL, ADD into a FULLY_CONNECTED's epilogue; layer normalisations, with
+    /// the × γ + β copy a residual reads, as `Optimized.Rowwise`). Results are bit-identical
     /// to running the chain node by node;
     /// the chain's intermediate tensors then get no memory. Only chains of Glean's own optimised
     /// kernels are fused.
