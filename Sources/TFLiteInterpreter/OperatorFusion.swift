@@ -418,11 +418,17 @@ struct FusionContext {
   /// softmax, which take their element-wise nodes; those are tried first at every node, so they have fused
   /// what they take before a normalisation's last node is reached.
   func rowwiseChain(endingAt j: Int) -> Chain? {
+    // With results read after j first; if that chain does not form, the one read only inside.
+    rowwiseChain(endingAt: j, exporting: true) ?? rowwiseChain(endingAt: j, exporting: false)
+  }
+
+  private func rowwiseChain(endingAt j: Int, exporting: Bool) -> Chain? {
     let graph = interpreter.graphNodes, tensors = interpreter.subgraph.tensors, shapes = interpreter.shapes
     guard let lastOperation = rowwiseOperation(j), lastOperation != .mean, let last = rowwiseUnit(j) else { return nil }
     let fullCount = shapes[graph[j].outputs[0]].elementCount
     // Grow backwards: take a producer when everything that reads its results is in the chain (a reader fused
-    // into a node of the chain counts as that node) or comes after j, where a full result is then written.
+    // into a node of the chain counts as that node) or, when exporting, comes after j, where a full result is
+    // then written.
     var units: [Int: RowwiseUnit] = [j: last]
     func isTaken(_ reader: Int) -> Bool { units[interpreter.fusedInto[reader] ?? reader] != nil }
     var grew = true
@@ -437,7 +443,8 @@ struct FusionContext {
           let takeable = unit.results.allSatisfy { r in
             !observable.contains(r.tensor) && !tensors[r.tensor].isVariable
               && readerNodes[r.tensor].allSatisfy { reader in
-                isTaken(reader) || (interpreter.fusedInto[reader] ?? reader) == p || (reader > j && shapes[r.tensor].elementCount == fullCount)
+                isTaken(reader) || (interpreter.fusedInto[reader] ?? reader) == p
+                  || (exporting && reader > j && shapes[r.tensor].elementCount == fullCount)
               }
           }
           guard takeable else { continue }
