@@ -1,7 +1,9 @@
 // Single-core throughput of Glean's C kernels (float GEMM, plain and with a bias + RELU epilogue; hybrid
 // FULLY_CONNECTED: input quantization + int8 GEMM) on the FULLY_CONNECTED shapes of MobileBERT (K 128/512) and
 // MiniLM (384/1536) and of attention's scores for a block of 48 queries (K 32, N 384), best of 30; then, best of 2000, the float GEMM's packing of a B stored N × K (attention's
-// keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 512).
+// keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 512);
+// then, best of 60, a hybrid 384 × 384 × 384 FULLY_CONNECTED with bias storing plain rows and storing
+// attention's heads split (column blocks of 32, glean_epilogue.block_columns).
 // Offline tool, not part of the package:
 //
 //   S=Sources/CKernels; clang -O2 -I$S/include -I$S Tools/benchmark/gemm_microbench.c $S/*.c -o /tmp/gemm_microbench -lm -lpthread
@@ -37,5 +39,13 @@ int main(int argc,char**argv){
    for(int i=0;i<m*k;i++)x[i]=rand()/(float)RAND_MAX-0.3f;
    for(int asym=0;asym<2;asym++){double best=1e9; for(int r=0;r<2000;r++){double t=now();glean_quantize_row_range(x,k,asym,glean_simd(),q,NULL,sc,zp,0,m);t=now()-t;if(t<best)best=t;}
     printf("input quantization, 96 rows of 512, %s: %.3f ns per value\n",asym?"asymmetric":"symmetric",best*1e9/(m*k));}}
+  {int m=384,k=384,n=384,block=32; float*x=malloc(4*m*k),*y=malloc(4*m*n),*bias=malloc(4*n),*ws=malloc(4*n),*sc=malloc(4*m);
+   int8_t*w=malloc(n*k),*pw=malloc(glean_qgemm_packed_size(k,n)); int32_t*zp=malloc(4*m); void*q=malloc(glean_qgemm_quantized_bytes(m,k));
+   for(int i=0;i<m*k;i++)x[i]=rand()/(float)RAND_MAX-0.5f; for(int i=0;i<n*k;i++)w[i]=rand()%255-127;
+   for(int j=0;j<n;j++){bias[j]=0.1f;ws[j]=0.01f;} glean_qgemm_pack(w,n,k,pw);
+   glean_epilogue plain={.bias=bias}, split={.bias=bias,.block_columns=block,.block_stride=(ptrdiff_t)m*block};
+   for(int v=0;v<2;v++){double best=1e9; for(int r=0;r<60;r++){double t=now();
+     glean_hybrid_fully_connected(NULL,m,n,k,x,0,q,sc,zp,pw,ws,v?&split:&plain,y,v?block:n);t=now()-t;if(t<best)best=t;}
+    printf("hybrid M384 K384 N384 + bias, %s: %.3f ms\n",v?"heads split (blocks of 32)":"plain rows",best*1e3);}}
   printf("kernels: %s\n",glean_kernels_isa());
 }
