@@ -11,7 +11,9 @@ warms up then times --runs inferences; the order of the two alternates between r
 median over rounds of each round's median, the ratio Glean/LiteRT, each side's peak RSS (VmHWM of
 its own process; LiteRT's includes the Python interpreter and NumPy, ~30 MB), the ratio of the two
 sides' fastest rounds (on a shared host, other load only ever slows a round down, so when the medians
-swing this is the steadier estimate), and the fraction of
+swing this is the steadier estimate), the median over rounds of each round's own ratio (a round runs
+both sides back to back, so a slow phase of the host that spans the round slows both: the paired
+estimate, least sensitive to load that comes and goes over minutes), and the fraction of
 the FP32 FMA peak reached: FLOPs / time / (peak × threads), where the peak of one core is measured at
 start by Tools/benchmark/fma_peak.c (12 independent AVX2 FMA chains; give --peak-gflops to skip it).
 
@@ -176,17 +178,19 @@ def main():
             peak = flops / (g * 1e-6) / (peak_gflops * 1e9 * threads)
             litert_peak = flops / (l * 1e-6) / (peak_gflops * 1e9 * threads)
             fastest = min(glean_times) / min(litert_times)
-            rows.append((label, threads, g, l, g / l, peak, max(glean_rss), max(litert_rss), fastest, litert_peak))
+            paired = statistics.median(gt / lt for gt, lt in zip(glean_times, litert_times))
+            rows.append((label, threads, g, l, g / l, peak, max(glean_rss), max(litert_rss), fastest, litert_peak, paired))
             print(f"{label:40s} threads {threads}: Glean {g / 1000:8.1f} ms  LiteRT {l / 1000:8.1f} ms  ratio {g / l:5.2f} "
-                  f"(fastest rounds {min(glean_times) / 1000:.1f} / {min(litert_times) / 1000:.1f} ms, {fastest:.3f})  "
+                  f"(fastest rounds {min(glean_times) / 1000:.1f} / {min(litert_times) / 1000:.1f} ms, {fastest:.3f}; "
+                  f"median of the rounds' own ratios {paired:.3f})  "
                   f"FMA peak: Glean {peak * 100:5.1f}%, LiteRT {litert_peak * 100:5.1f}% ({flops / 1e9:.2f} GFLOP)  peak RSS Glean {max(glean_rss) / 2**20:6.1f} MB, "
                   f"LiteRT {max(litert_rss) / 2**20:6.1f} MB   [rounds: Glean {[round(t / 1000, 1) for t in glean_times]}, "
                   f"LiteRT {[round(t / 1000, 1) for t in litert_times]}]", flush=True)
     print()
-    print("| model | threads | Glean ms | LiteRT ms | ratio | ratio of fastest rounds | % of FMA peak, Glean / LiteRT | Glean RSS MB | LiteRT RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for label, threads, g, l, ratio, peak, grss, lrss, fastest, litert_peak in rows:
-        print(f"| {label} | {threads} | {g / 1000:.1f} | {l / 1000:.1f} | {ratio:.2f} | {fastest:.2f} | {peak * 100:.0f} / {litert_peak * 100:.0f} | {grss / 2**20:.0f} | {lrss / 2**20:.0f} |")
+    print("| model | threads | Glean ms | LiteRT ms | ratio | ratio of fastest rounds | median of rounds' ratios | % of FMA peak, Glean / LiteRT | Glean RSS MB | LiteRT RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, threads, g, l, ratio, peak, grss, lrss, fastest, litert_peak, paired in rows:
+        print(f"| {label} | {threads} | {g / 1000:.1f} | {l / 1000:.1f} | {ratio:.2f} | {fastest:.2f} | {paired:.2f} | {peak * 100:.0f} / {litert_peak * 100:.0f} | {grss / 2**20:.0f} | {lrss / 2**20:.0f} |")
 
 
 if __name__ == "__main__":
