@@ -159,26 +159,46 @@ static float row_max_avx2(const float *x, ptrdiff_t depth) {
   return maximum;
 }
 
+/// beta · (x − maximum), the exponential's argument; beta = 1 skips the product.
+__attribute__((target("avx2,fma"), always_inline))
+static inline __m256 softmax_argument_avx2(__m256 x, __m256 maximum, __m256 beta, int unit_beta) {
+  __m256 t = _mm256_sub_ps(x, maximum);
+  return unit_beta ? t : _mm256_mul_ps(t, beta);
+}
+
 /// exp(beta · (x − maximum)): the non-positive exponential when beta ≥ 0, the general one otherwise (the
 /// arguments are then ≥ 0 and may overflow, as the reference's do); beta = 1 skips the product.
 __attribute__((target("avx2,fma"), always_inline))
 static inline __m256 softmax_exp_avx2(__m256 x, __m256 maximum, __m256 beta, int unit_beta, int nonpositive) {
-  __m256 t = _mm256_sub_ps(x, maximum);
-  if (!unit_beta) t = _mm256_mul_ps(t, beta);
+  __m256 t = softmax_argument_avx2(x, maximum, beta, unit_beta);
   return nonpositive ? exp_nonpositive_avx2(t) : exp_avx2(t);
 }
 
 /// y = exp(beta · (x − maximum)) along one row, returning the sum. Two vectors per step; the last partial
 /// vector goes through the same exponential (masked loads and stores), so every element is computed the
-/// same way. Inlined with constant `unit_beta` and `nonpositive`, so each case is its own loop.
+/// same way. With non-positive arguments, a step whose 16 arguments all lie below EXP_LO (keys behind a
+/// padding mask of −10000) stores zeros without evaluating the polynomial: exactly what the exponential
+/// gives there (+0), and + 0 leaves the sums as they are. Inlined with constant `unit_beta` and
+/// `nonpositive`, so each case is its own loop.
 __attribute__((target("avx2,fma"), always_inline))
 static inline float softmax_exp_row_avx2(const float *x, float *y, ptrdiff_t depth, float beta, float maximum,
                                          int unit_beta, int nonpositive) {
   __m256 m = _mm256_set1_ps(maximum), b = _mm256_set1_ps(beta), sum0 = _mm256_setzero_ps(), sum1 = sum0;
   ptrdiff_t i = 0;
   for (; i + 16 <= depth; i += 16) {
-    __m256 e0 = softmax_exp_avx2(_mm256_loadu_ps(x + i), m, b, unit_beta, nonpositive);
-    __m256 e1 = softmax_exp_avx2(_mm256_loadu_ps(x + i + 8), m, b, unit_beta, nonpositive);
+    __m256 t0 = softmax_argument_avx2(_mm256_loadu_ps(x + i), m, b, unit_beta);
+    __m256 t1 = softmax_argument_avx2(_mm256_loadu_ps(x + i + 8), m, b, unit_beta);
+    if (nonpositive) {
+      __m256 lo = _mm256_set1_ps(EXP_LO);
+      __m256 below = _mm256_and_ps(_mm256_cmp_ps(t0, lo, _CMP_LT_OQ), _mm256_cmp_ps(t1, lo, _CMP_LT_OQ));
+      if (_mm256_movemask_ps(below) == 0xFF) {
+        _mm256_storeu_ps(y + i, _mm256_setzero_ps());
+        _mm256_storeu_ps(y + i + 8, _mm256_setzero_ps());
+        continue;
+      }
+    }
+    __m256 e0 = nonpositive ? exp_nonpositive_avx2(t0) : exp_avx2(t0);
+    __m256 e1 = nonpositive ? exp_nonpositive_avx2(t1) : exp_avx2(t1);
     _mm256_storeu_ps(y + i, e0);
     _mm256_storeu_ps(y + i + 8, e1);
     sum0 = _mm256_add_ps(sum0, e0);
@@ -321,21 +341,37 @@ static float row_max_neon(const float *x, ptrdiff_t depth) {
 }
 
 __attribute__((always_inline))
-static inline float32x4_t softmax_exp_neon(float32x4_t x, float32x4_t maximum, float32x4_t beta, int unit_beta, int nonpositive) {
+static inline float32x4_t softmax_argument_neon(float32x4_t x, float32x4_t maximum, float32x4_t beta, int unit_beta) {
   float32x4_t t = vsubq_f32(x, maximum);
-  if (!unit_beta) t = vmulq_f32(t, beta);
+  return unit_beta ? t : vmulq_f32(t, beta);
+}
+
+__attribute__((always_inline))
+static inline float32x4_t softmax_exp_neon(float32x4_t x, float32x4_t maximum, float32x4_t beta, int unit_beta, int nonpositive) {
+  float32x4_t t = softmax_argument_neon(x, maximum, beta, unit_beta);
   return nonpositive ? exp_nonpositive_neon(t) : exp_neon(t);
 }
 
-/// softmax_exp_row_avx2 with NEON; the last partial vector goes through a zero-padded copy.
+/// softmax_exp_row_avx2 with NEON (steps of 8 arguments, skipped the same way when all lie below EXP_LO);
+/// the last partial vector goes through a zero-padded copy.
 __attribute__((always_inline))
 static inline float softmax_exp_row_neon(const float *x, float *y, ptrdiff_t depth, float beta, float maximum, int unit_beta,
                                          int nonpositive) {
   float32x4_t m = vdupq_n_f32(maximum), b = vdupq_n_f32(beta), sum0 = vdupq_n_f32(0.0f), sum1 = sum0;
   ptrdiff_t i = 0;
   for (; i + 8 <= depth; i += 8) {
-    float32x4_t e0 = softmax_exp_neon(vld1q_f32(x + i), m, b, unit_beta, nonpositive);
-    float32x4_t e1 = softmax_exp_neon(vld1q_f32(x + i + 4), m, b, unit_beta, nonpositive);
+    float32x4_t t0 = softmax_argument_neon(vld1q_f32(x + i), m, b, unit_beta);
+    float32x4_t t1 = softmax_argument_neon(vld1q_f32(x + i + 4), m, b, unit_beta);
+    if (nonpositive) {
+      float32x4_t lo = vdupq_n_f32(EXP_LO);
+      if (vminvq_u32(vandq_u32(vcltq_f32(t0, lo), vcltq_f32(t1, lo))) == UINT32_MAX) {
+        vst1q_f32(y + i, vdupq_n_f32(0.0f));
+        vst1q_f32(y + i + 4, vdupq_n_f32(0.0f));
+        continue;
+      }
+    }
+    float32x4_t e0 = nonpositive ? exp_nonpositive_neon(t0) : exp_neon(t0);
+    float32x4_t e1 = nonpositive ? exp_nonpositive_neon(t1) : exp_neon(t1);
     vst1q_f32(y + i, e0);
     vst1q_f32(y + i + 4, e1);
     sum0 = vaddq_f32(sum0, e0);
@@ -575,3 +611,4 @@ static void gelu_portable(const float *x, float *y, ptrdiff_t count, int approxi
     y[i] = gelu_scalar(x[i], approximate);
   }
 }
+

@@ -349,10 +349,12 @@ struct BackendConsistencyTests {
     let cases: [([Int], [Int], Float?, Float)] = [
       ([1, 4, 24, 24], [1, 1, 1, 24], 0.125, 1), ([2, 3, 17], [17], nil, 1), ([12, 37, 37], [1, 1, 37], 0.17677669, 1),
       ([5, 8], [1, 8], 2, 0.5), ([3, 1], [1], -1, 1), ([2, 16, 40], [40], 0.3, -1),
+      ([2, 6, 100], [1, 100], 0.125, 1), ([3, 64], [64], 0.3, 0.7),   // padded: whole steps of keys masked
     ]
     for (shape, maskShape, scale, beta) in cases {
       let depth = shape.last!
-      var mask = (0..<depth).map { $0 % 5 == 4 ? Float(-10_000) : 0 }
+      // Scattered masked keys, and in rows of 64 or more the second half masked too (padding).
+      var mask = (0..<depth).map { $0 % 5 == 4 || (depth >= 64 && $0 >= depth / 2) ? Float(-10_000) : 0 }
       if depth > 2 { mask[1] = -1e9 }
       let scores: TestTensor = .floats(shape, rng.floats(shape.reduce(1, *), in: -8...8))
       let maskTensor: TestTensor = .floats(maskShape, mask)
@@ -401,7 +403,8 @@ struct BackendConsistencyTests {
       let q: TestTensor = .floats(qShape, rng.floats(heads * m * d, in: -2...2))
       let k: TestTensor = .floats(kShape, rng.floats(heads * n * d, in: -2...2))
       let v: TestTensor = .floats(vShape, rng.floats(heads * n * dv, in: -2...2))
-      let mask: TestTensor = .floats([1, n], (0..<n).map { $0 % 4 == 3 ? -10_000 : 0 })
+      // Scattered masked keys, and past two thirds of 64 or more keys, padding.
+      let mask: TestTensor = .floats([1, n], (0..<n).map { $0 % 4 == 3 || (n >= 64 && 3 * $0 >= 2 * n) ? -10_000 : 0 })
       let first = BatchMatMulOptions(adjX: adjX, adjY: adjY), second = BatchMatMulOptions(adjY: adjY2)
       let softmaxOptions: BuiltinOptions = .softmax(SoftmaxOptions(beta: 1))
       try onEveryPath { path in

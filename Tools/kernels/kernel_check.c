@@ -250,15 +250,19 @@ static void check_layer_norm(const char *path) {
 
 /// Softmax, masked softmax and GELU of the path in use against double-precision formulas: within 1e-6
 /// (softmax values lie in [0, 1]) and 1e-6 · max(1, |x|) (GELU), over rows of every length up to 40 and 384,
-/// betas that take each loop (1, other positive, negative) and masks of −10000.
+/// betas that take each loop (1, other positive, negative) and masks of −10000: scattered, and over the last
+/// two thirds of the row (padding: whole steps of the exponential are skipped there, and must give exactly 0).
 static void check_activations(const char *path) {
   enum { MAXLEN = 384 };
   float x[MAXLEN], mask[MAXLEN], y[MAXLEN], scale = 0.125f;
   const float betas[] = {1.0f, 0.7f, -0.4f};
   for (int length = 1; length <= MAXLEN; length = length < 40 ? length + 1 : MAXLEN + (length == MAXLEN)) {
     for (int b = 0; b < 3; b++) {
-      for (int masked = 0; masked < 2; masked++) {
-        for (int i = 0; i < length; i++) { x[i] = uniform() * 12; mask[i] = i % 5 == 3 ? -10000.0f : 0.0f; }
+      for (int masked = 0; masked < 3; masked++) {   // 0: plain softmax; 1: scattered mask; 2: padding mask
+        for (int i = 0; i < length; i++) {
+          x[i] = uniform() * 12;
+          mask[i] = masked == 2 ? (3 * i >= length ? -10000.0f : 0.0f) : (i % 5 == 3 ? -10000.0f : 0.0f);
+        }
         if (masked) glean_masked_softmax_f32(NULL, x, &scale, mask, y, 1, length, betas[b]);
         else glean_softmax_f32(NULL, x, y, 1, length, betas[b]);
         double z[MAXLEN], maximum = -INFINITY, sum = 0;
@@ -270,7 +274,8 @@ static void check_activations(const char *path) {
         for (int i = 0; i < length; i++) { z[i] = exp((z[i] - maximum) * betas[b]); sum += z[i]; }
         for (int i = 0; i < length; i++) {
           double expected = z[i] / sum;   // NaN where the reference's exponentials overflow too (masks with beta < 0)
-          if (!(fabs(y[i] - expected) <= 1e-6) && !(isnan(y[i]) && isnan(expected))) {
+          int masked_out = masked && mask[i] < 0 && betas[b] > 0;   // must be exactly 0
+          if ((!(fabs(y[i] - expected) <= 1e-6) && !(isnan(y[i]) && isnan(expected))) || (masked_out && y[i] != 0.0f)) {
             printf("FAIL %s softmax%s length %d beta %g: element %d is %.9g, expected %.9g\n", path, masked ? " (masked)" : "",
                    length, betas[b], i, y[i], expected);
             failures++;
