@@ -91,7 +91,7 @@ static float gelu_scalar(float v, int approximate) {
 #if defined(__x86_64__)
 /// e^r for r = x − n·ln 2 (Cody-Waite: ln 2 in two parts), by the degree-6 polynomial: the part of exp
 /// shared by both vector exponentials, before scaling by 2^n.
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static inline __m256 exp_reduced_avx2(__m256 x, __m256 n) {
   __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
   r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
@@ -105,7 +105,7 @@ static inline __m256 exp_reduced_avx2(__m256 x, __m256 n) {
   return p;
 }
 
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static inline __m256 exp_avx2(__m256 x) {
   __m256 overflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_HI), _CMP_GT_OQ);
   __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ);
@@ -126,7 +126,7 @@ static inline __m256 exp_avx2(__m256 x) {
 }
 
 /// e^t for t ≤ 0 (see EXP_MAGIC above).
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static inline __m256 exp_nonpositive_avx2(__m256 t) {
   const __m256 magic = _mm256_set1_ps(EXP_MAGIC);
   __m256 n = _mm256_fmadd_ps(t, _mm256_set1_ps(LOG2E), magic);
@@ -143,7 +143,7 @@ static inline __m256 exp_nonpositive_avx2(__m256 t) {
 }
 
 /// The largest of x[0 ..< depth] (−∞ when empty).
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static float row_max_avx2(const float *x, ptrdiff_t depth) {
   __m256 max0 = _mm256_set1_ps(-INFINITY), max1 = max0;
   ptrdiff_t i = 0;
@@ -219,7 +219,7 @@ static inline float softmax_exp_row_avx2(const float *x, float *y, ptrdiff_t dep
 }
 
 /// y = exp(beta · (x − maximum)) / Σ along one row; `maximum` is the row's largest value.
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static void softmax_normalize_avx2(const float *x, float *y, ptrdiff_t depth, float beta, float maximum) {
   float sum = beta == 1.0f ? softmax_exp_row_avx2(x, y, depth, beta, maximum, 1, 1)
             : beta >= 0    ? softmax_exp_row_avx2(x, y, depth, beta, maximum, 0, 1)
@@ -231,13 +231,13 @@ static void softmax_normalize_avx2(const float *x, float *y, ptrdiff_t depth, fl
   for (; i < depth; i++) y[i] *= inverse;
 }
 
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static void softmax_row_avx2(const float *x, float *y, ptrdiff_t depth, float beta) {
   softmax_normalize_avx2(x, y, depth, beta, row_max_avx2(x, depth));
 }
 
 /// 1 + erf(z), erf as erf_scalar computes it (the same operations, fused into FMAs).
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static inline __m256 one_plus_erf_avx2(__m256 z) {
   __m256 limit = _mm256_set1_ps(ERF_CLAMP);
   __m256 beyond = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), z), limit, _CMP_GE_OQ);
@@ -280,7 +280,7 @@ static inline void gelu_loop_avx2(const float *x, float *y, ptrdiff_t count, int
   for (; i < count; i++) y[i] = gelu_scalar(x[i], approximate);
 }
 
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static void gelu_avx2(const float *x, float *y, ptrdiff_t count, int approximate) {
   if (approximate) gelu_loop_avx2(x, y, count, 1); else gelu_loop_avx2(x, y, count, 0);
 }
@@ -507,7 +507,7 @@ static void masked_row_portable(const float *x, const float *scale, const float 
 #if defined(__x86_64__)
 /// masked_row_portable's values, vectorised (the same roundings); returns their maximum, so that the
 /// softmax need not read the row again to find it.
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static float masked_row_avx2(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t depth) {
   ptrdiff_t i = 0;
   __m256 vmax = _mm256_set1_ps(-INFINITY);

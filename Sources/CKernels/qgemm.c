@@ -214,7 +214,7 @@ static inline void qtile_dots_avx2(int pairs, const int16_t *a0, const int16_t *
 /// The AVX2 tile: QMR (6) rows × QNR (16) columns in 12 accumulators, the top-left one y[i, j]. When
 /// whole it rescales, applies the epilogue and writes y itself and returns 1; otherwise it leaves the int32
 /// dots in `tile`.
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *panel, int32_t tile[QMR][QNR],
                       int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
                       ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
@@ -226,7 +226,7 @@ static int qtile_avx2(int pairs, const int16_t *const a[QMR], const int8_t *pane
 /// The whole AVX2 tiles of one panel for rows i_begin ..< i_end (a multiple of QMR rows) of q (rows `stride`
 /// int16 apart), one after another: the same results as qtile_avx2 tile by tile, without building row
 /// pointers and calling for each. `y` points at column j of row 0.
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static void qstrip_avx2(int pairs, const int16_t *q, ptrdiff_t stride, const int8_t *panel, int i_begin, int i_end,
                         const float *row_scales, const float *weight_scales, const glean_epilogue *e, ptrdiff_t j, float *y,
                         ptrdiff_t ldy) {
@@ -245,7 +245,7 @@ static void qstrip_avx2(int pairs, const int16_t *q, ptrdiff_t stride, const int
 /// vpdpbusd (acc + Σ of four u8 × s8 products per int32 lane) computed exactly with AVX2: even and odd
 /// bytes widened to int16 (u zero-extended, s sign-extended), multiplied and pair-summed by vpmaddwd.
 /// Tests use it to run the VNNI tile on machines without VNNI.
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
   __m256i u_even = _mm256_and_si256(u, _mm256_set1_epi16(0x00FF)), u_odd = _mm256_srli_epi16(u, 8);
   __m256i s_even = _mm256_srai_epi16(_mm256_slli_epi16(s, 8), 8), s_odd = _mm256_srai_epi16(s, 8);
@@ -316,7 +316,7 @@ static inline void sdot_finish(int32x4_t acc[QMR][4], const float *row_scales, c
 }
 
 /// The sdot tile for any rows a[r] with zero points zp[r]. Same contract as the VNNI tile (qgemm_vnni_tile.h).
-__attribute__((target("dotprod")))
+__attribute__((target("dotprod"))) GLEAN_ALIGNED
 static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR], int32_t tile[QMR][QNR],
                       int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
                       ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
@@ -332,7 +332,7 @@ static int qtile_sdot(int quads, const uint8_t *const a[QMR], const int8_t *pane
 
 /// The whole sdot tiles of one panel for rows i_begin ..< i_end (a multiple of QMR rows) of q (rows `stride`
 /// bytes apart), one after another, as qstrip_avx2 does; `y` points at column j of row 0.
-__attribute__((target("dotprod")))
+__attribute__((target("dotprod"))) GLEAN_ALIGNED
 static void qstrip_sdot(int quads, const uint8_t *q, ptrdiff_t stride, const int8_t *panel, const int32_t *zero_points,
                         int i_begin, int i_end, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
                         ptrdiff_t j, float *y, ptrdiff_t ldy) {

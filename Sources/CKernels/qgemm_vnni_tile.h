@@ -46,7 +46,7 @@ static inline void QDOTS_NAME(int quads, const uint8_t *a0, const uint8_t *a1, c
   c[3][0] = c30; c[3][1] = c31; c[4][0] = c40; c[4][1] = c41; c[5][0] = c50; c[5][1] = c51;
 }
 
-__attribute__((target(QTILE_TARGET)))
+__attribute__((target(QTILE_TARGET))) GLEAN_ALIGNED
 static int QTILE_NAME(int quads, const uint8_t *const a[QMR], const int8_t *panel, const int32_t zp[QMR], int32_t tile[QMR][QNR],
                       int rows, int width, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
                       ptrdiff_t i, ptrdiff_t j, float *y, ptrdiff_t ldy) {
@@ -57,7 +57,7 @@ static int QTILE_NAME(int quads, const uint8_t *const a[QMR], const int8_t *pane
 
 /// The whole tiles of one panel for rows i_begin ..< i_end (a multiple of QMR rows) of q (rows `stride` bytes
 /// apart), one after another; `y` points at column j of row 0.
-__attribute__((target(QTILE_TARGET)))
+__attribute__((target(QTILE_TARGET))) GLEAN_ALIGNED
 static void QSTRIP_NAME(int quads, const uint8_t *q, ptrdiff_t stride, const int8_t *panel, const int32_t *zero_points,
                         int i_begin, int i_end, const float *row_scales, const float *weight_scales, const glean_epilogue *e,
                         ptrdiff_t j, float *y, ptrdiff_t ldy) {

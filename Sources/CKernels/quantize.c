@@ -45,7 +45,7 @@ static void quantize_row_portable(const float *x, int k, float inverse, float bo
 #if defined(__x86_64__)
 /// The range of a row with AVX2: two vectors per step, each into its own pair of running min and max (a
 /// single pair would make every step wait for the previous one's vminps and vmaxps).
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static void row_range_avx2(const float *x, int k, float start, float *low, float *high) {
   __m256 lo0 = _mm256_set1_ps(start), hi0 = lo0, lo1 = lo0, hi1 = lo0;
   int i = 0;
@@ -97,7 +97,7 @@ static inline __m128i zero_nan_128(__m128i packed) {
 }
 
 /// quantize_row_portable with AVX2: the two clamps become one (below), q + 128 is q − zp + (zp + 128).
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static void quantize_row_avx2(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
                               int16_t *q16, uint8_t *q8) {
   // clamp(round + zp, lo, hi) − zp is clamp(round, lo − zp, hi − zp): one float clamp to the tighter of

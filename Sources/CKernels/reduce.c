@@ -28,7 +28,7 @@ static float row_sum_portable(const float *x, ptrdiff_t n) {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static float row_sum_avx2(const float *x, ptrdiff_t n) {
   __m256 s0 = _mm256_setzero_ps(), s1 = s0;
   ptrdiff_t i = 0;
@@ -114,7 +114,7 @@ static float squared_deviation_sum_portable(const float *x, ptrdiff_t n, float c
 
 #if defined(__x86_64__)
 /// Σ (x[i] − center)² in row_sum_avx2's order.
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static float squared_deviation_sum_avx2(const float *x, ptrdiff_t n, float center) {
   __m256 s0 = _mm256_setzero_ps(), s1 = s0, c = _mm256_set1_ps(center);
   ptrdiff_t i = 0;
@@ -171,7 +171,7 @@ static void layer_norm_columns(const layer_norm_job *job, const float *x, ptrdif
 
 #if defined(__x86_64__)
 /// layer_norm_columns eight columns at a time (the same operations); the tail by layer_norm_columns.
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static void layer_norm_columns_avx2(const layer_norm_job *job, const float *x, ptrdiff_t r, float mean, float inverse) {
   ptrdiff_t n = job->n, offset = r * n, j = 0;
   float *normalized = job->normalized ? job->normalized + offset : NULL;

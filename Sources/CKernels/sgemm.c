@@ -55,7 +55,7 @@ static inline void transpose8_avx2(const float *const rows[8], float *out, ptrdi
 /// The depth steps 0 ..< 8·blocks of one whole panel (columns j0 ..< j0 + 16) of a B whose columns are contiguous along depth
 /// (stride_k 1: weights stored N × K, or the keys of attention): 16 columns × 8 steps at a time, as two 8 × 8
 /// transposes instead of 128 strided loads.
-__attribute__((target("avx2")))
+__attribute__((target("avx2"))) GLEAN_ALIGNED
 static void pack_panel_transposed_avx2(const float *b, ptrdiff_t stride_n, int j0, int blocks, float *out) {
   for (int block = 0; block < blocks; block++) {
     const float *low[8], *high[8];
@@ -168,7 +168,7 @@ static inline void whole_tile_avx2(int k, const float *a, ptrdiff_t lda, const f
 /// The whole tiles of one panel for rows i_begin ..< i_end (a multiple of MR rows), one after another:
 /// A's rows are lda apart and contiguous along depth, the panel is 16 columns wide. Same results as
 /// tile_avx2 tile by tile, without building row pointers and calling for each.
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static void strip_avx2(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
                        const glean_epilogue *epilogue, int i_begin, int i_end, ptrdiff_t j) {
   for (int i = i_begin; i + MR <= i_end; i += MR) {
@@ -179,7 +179,7 @@ static void strip_avx2(int k, const float *a, ptrdiff_t lda, const float *panel,
 /// The AVX2 tile for any rows a[r] (strided by stride_k along depth): accumulates in registers, then writes C
 /// directly (epilogue applied; the tile's top-left element is C[i, j]) when the tile is whole, through `tile`
 /// otherwise. Returns 1 when it wrote C.
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
 static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const float *panel, float tile[MR][NR],
                      float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
   ptrdiff_t lda = a[1] - a[0];

@@ -59,7 +59,7 @@ static inline void WIDE_WHOLE_NAME(int k, const float *a, ptrdiff_t lda, const f
 }
 
 /// The whole wide tiles of one panel for rows i_begin ..< i_end (a multiple of WIDE_MR rows), one after another.
-__attribute__((target(WIDE_TILE_TARGET)))
+__attribute__((target(WIDE_TILE_TARGET))) GLEAN_ALIGNED
 static void WIDE_STRIP_NAME(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
                             const glean_epilogue *epilogue, int i_begin, int i_end, ptrdiff_t j) {
   for (int i = i_begin; i + WIDE_MR <= i_end; i += WIDE_MR) {
@@ -68,7 +68,7 @@ static void WIDE_STRIP_NAME(int k, const float *a, ptrdiff_t lda, const float *p
 }
 
 /// The wide tile for any rows a[r] (strided by stride_k along depth).
-__attribute__((target(WIDE_TILE_TARGET)))
+__attribute__((target(WIDE_TILE_TARGET))) GLEAN_ALIGNED
 static int WIDE_TILE_NAME(int k, const float *const a[WIDE_MR], ptrdiff_t stride_k, const float *panel, float tile[WIDE_MR][NR],
                           float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j, int rows, int width) {
   int whole = rows == WIDE_MR && width == NR;
