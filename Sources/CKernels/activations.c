@@ -91,7 +91,7 @@ static float gelu_scalar(float v, int approximate) {
 #if defined(__x86_64__)
 /// e^r for r = x − n·ln 2 (Cody-Waite: ln 2 in two parts), by the degree-6 polynomial: the part of exp
 /// shared by both vector exponentials, before scaling by 2^n.
-__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
+__attribute__((target("avx2,fma")))
 static inline __m256 exp_reduced_avx2(__m256 x, __m256 n) {
   __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
   r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
@@ -105,7 +105,7 @@ static inline __m256 exp_reduced_avx2(__m256 x, __m256 n) {
   return p;
 }
 
-__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
+__attribute__((target("avx2,fma")))
 static inline __m256 exp_avx2(__m256 x) {
   __m256 overflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_HI), _CMP_GT_OQ);
   __m256 underflow = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ);
@@ -126,7 +126,7 @@ static inline __m256 exp_avx2(__m256 x) {
 }
 
 /// e^t for t ≤ 0 (see EXP_MAGIC above).
-__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
+__attribute__((target("avx2,fma")))
 static inline __m256 exp_nonpositive_avx2(__m256 t) {
   const __m256 magic = _mm256_set1_ps(EXP_MAGIC);
   __m256 n = _mm256_fmadd_ps(t, _mm256_set1_ps(LOG2E), magic);
@@ -237,7 +237,7 @@ static void softmax_row_avx2(const float *x, float *y, ptrdiff_t depth, float be
 }
 
 /// 1 + erf(z), erf as erf_scalar computes it (the same operations, fused into FMAs).
-__attribute__((target("avx2,fma"))) GLEAN_ALIGNED
+__attribute__((target("avx2,fma")))
 static inline __m256 one_plus_erf_avx2(__m256 z) {
   __m256 limit = _mm256_set1_ps(ERF_CLAMP);
   __m256 beyond = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), z), limit, _CMP_GE_OQ);
@@ -611,4 +611,3 @@ static void gelu_portable(const float *x, float *y, ptrdiff_t count, int approxi
     y[i] = gelu_scalar(x[i], approximate);
   }
 }
-

@@ -245,7 +245,7 @@ static void qstrip_avx2(int pairs, const int16_t *q, ptrdiff_t stride, const int
 /// vpdpbusd (acc + Σ of four u8 × s8 products per int32 lane) computed exactly with AVX2: even and odd
 /// bytes widened to int16 (u zero-extended, s sign-extended), multiplied and pair-summed by vpmaddwd.
 /// Tests use it to run the VNNI tile on machines without VNNI.
-__attribute__((target("avx2"))) GLEAN_ALIGNED
+__attribute__((target("avx2")))
 static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
   __m256i u_even = _mm256_and_si256(u, _mm256_set1_epi16(0x00FF)), u_odd = _mm256_srli_epi16(u, 8);
   __m256i s_even = _mm256_srai_epi16(_mm256_slli_epi16(s, 8), 8), s_odd = _mm256_srai_epi16(s, 8);
