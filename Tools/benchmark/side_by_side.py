@@ -18,9 +18,10 @@ the FP32 FMA peak reached: FLOPs / time / (peak × threads), where the peak of o
 start by Tools/benchmark/fma_peak.c (12 independent AVX2 FMA chains; give --peak-gflops to skip it).
 
 Models looked for in --model-dir: mobilebert_float.tflite and mobilebert_int8.tflite (24-layer
-MobileBERT architecture, 384 tokens) and minilm_int8.tflite (a MiniLM-L6 stand-in: 6 layers, hidden
-384, 12 heads, intermediate 1536, 384 tokens, dynamic-range int8), plus Models/glean-qa-minilm-l6.tflite
-when the repository has it. Offline tool: nothing at run time or in `swift test` needs it.
+MobileBERT architecture, 384 tokens), minilm_int8.tflite (a MiniLM-L6 stand-in: 6 layers, hidden
+384, 12 heads, intermediate 1536, 384 tokens, dynamic-range int8) and fc_chain_float.tflite (MobileBERT's FFN
+shapes alone, 48 pairs of float FULLY_CONNECTEDs: the two GEMMs compared with nothing to fuse), plus
+Models/glean-qa-minilm-l6.tflite when the repository has it. Offline tool: nothing at run time or in `swift test` needs it.
 """
 import argparse
 import json
@@ -80,10 +81,18 @@ def bert_flops(layers=6, s=384, h=384, intermediate=1536):
     return 2 * (s * dense + layers * 2 * s * s * h)
 
 
+FC_CHAIN_PAIRS = 48
+
+
+def fc_chain_flops(pairs=FC_CHAIN_PAIRS, s=384, h=512, b=128):
+    return pairs * 2 * 2 * s * h * b
+
+
 MODELS = [
     ("mobilebert_float.tflite", "MobileBERT-24 float", mobilebert_flops()),
     ("mobilebert_int8.tflite", "MobileBERT-24 dynamic-range int8", mobilebert_flops()),
     ("minilm_int8.tflite", "MiniLM-L6 stand-in dynamic-range int8", bert_flops()),
+    ("fc_chain_float.tflite", "FULLY_CONNECTED chain float (GEMM only)", fc_chain_flops()),
 ]
 
 
@@ -105,6 +114,31 @@ def make_models(directory):
         with open(path, "wb") as f:
             f.write(tt.convert(function, "dynamic_range"))
         print(f"wrote {path}")
+    path = os.path.join(directory, "fc_chain_float.tflite")
+    if not os.path.exists(path):
+        model = tt.convert(fc_chain_function(), "float")
+        with open(path, "wb") as f:
+            f.write(model)
+        print(f"wrote {path}")
+
+
+def fc_chain_function(pairs=FC_CHAIN_PAIRS, s=384, h=512, b=128):
+    """MobileBERT's FFN shapes alone: `pairs` × (FULLY_CONNECTED h → b with bias, then b → h with bias and
+    RELU), every weight its own (25 MB for 48 pairs, as cold as a real model's). Nothing for either runtime
+    to fuse beyond bias and RELU: both sides' float GEMMs compared as such."""
+    import numpy as np
+    import tensorflow as tf
+    rng = np.random.default_rng(7)
+    layers = [(tf.constant(rng.normal(0, 0.05, (h, b)).astype(np.float32)), tf.constant(rng.normal(0, 0.05, b).astype(np.float32)),
+               tf.constant(rng.normal(0, 0.05, (b, h)).astype(np.float32)), tf.constant(rng.normal(0, 0.05, h).astype(np.float32)))
+              for _ in range(pairs)]
+
+    @tf.function(input_signature=[tf.TensorSpec([s, h], tf.float32, name="x")])
+    def chain(x):
+        for down, down_bias, up, up_bias in layers:
+            x = tf.nn.relu(tf.matmul(tf.matmul(x, down) + down_bias, up) + up_bias)
+        return {"y": x}
+    return chain
 
 
 def measure_fma_peak():
