@@ -97,7 +97,7 @@ MODELS = [
 
 
 def make_models(directory):
-    """Generates the benchmark models (not committed: 98 + 27 + 23 MB)."""
+    """Generates the benchmark models (not committed: 98 + 27 + 23 + 25 MB)."""
     os.makedirs(directory, exist_ok=True)
     sys.path.insert(0, os.path.join(ROOT, "Tools", "models"))
     import architectures  # noqa: E402
