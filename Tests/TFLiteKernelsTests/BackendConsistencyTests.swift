@@ -39,16 +39,6 @@ struct BackendConsistencyTests {
   /// Pools of 1, 2 and 3 threads, new for each test (tests run concurrently; a pool serves one caller).
   let pools = [ThreadPool(threads: 1), ThreadPool(threads: 2), ThreadPool(threads: 3)]
 
-  /// Runs `body` on the machine's best path, on the portable path, and (on AVX2 machines without
-  /// AVX-512 and VNNI) with the AVX-512 / VNNI tiles compiled for AVX2 (`Optimized.withEmulatedWideKernels`).
-  func onEveryPath(_ body: (String) throws -> Void) rethrows {
-    try body(Optimized.instructionSet)
-    try Optimized.withPortableKernels { try body("portable") }
-    if Optimized.canEmulateWideKernels {
-      try Optimized.withEmulatedWideKernels { try body(Optimized.instructionSet) }
-    }
-  }
-
   @Test("float FULLY_CONNECTED: bias or none, keep_num_dims, RELU; every shape and thread count")
   func floatFullyConnected() throws {
     var rng = SeededGenerator(seed: 1)

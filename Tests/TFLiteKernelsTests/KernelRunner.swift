@@ -81,3 +81,14 @@ func runKernel(_ kernel: any Kernel, options: BuiltinOptions = .none, inputs: [T
                bytes: Array(UnsafeRawBufferPointer(start: outputs[j].baseAddress, count: o.shape.elementCount * (o.type.byteSize ?? 1))))
   }
 }
+
+/// Runs `body` on the machine's best path, on the portable path, and (on AVX2 machines without
+/// AVX-512 and VNNI) with the AVX-512 / VNNI tiles compiled for AVX2 (`Optimized.withEmulatedWideKernels`);
+/// `body` gets the path's name.
+func onEveryPath(_ body: (String) throws -> Void) rethrows {
+  try body(Optimized.instructionSet)
+  try Optimized.withPortableKernels { try body("portable") }
+  if Optimized.canEmulateWideKernels {
+    try Optimized.withEmulatedWideKernels { try body(Optimized.instructionSet) }
+  }
+}

@@ -138,12 +138,6 @@ struct RowwiseTests {
     }
   }
 
-  /// Runs `body` on the machine's best path and on the portable path.
-  func onEveryPath(_ body: (String) throws -> Void) rethrows {
-    try body(Optimized.instructionSet)
-    try Optimized.withPortableKernels { try body("portable") }
-  }
-
   @Test("several outputs: the normalised rows and their × γ + β copy in one pass, each the single-output chain's bytes")
   func severalOutputs() throws {
     // Steps 0 ... 6 normalise (value 10 = step 6), 7 and 8 scale and shift it (value 12 = step 8).
