@@ -35,23 +35,23 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=6)
     args = parser.parse_args()
-    best = {args.before: {}, args.after: {}}
-    totals = {args.before: float("inf"), args.after: float("inf")}
+    # Keyed by side, so that one binary given twice measures the noise between rounds.
+    best = {"before": {}, "after": {}}
+    totals = {"before": float("inf"), "after": float("inf")}
     for r in range(args.rounds):
-        for glean in (args.before, args.after) if r % 2 == 0 else (args.after, args.before):
-            times = summary(glean, args.model, args.threads)
+        for side in ("before", "after") if r % 2 == 0 else ("after", "before"):
+            times = summary(getattr(args, side), args.model, args.threads)
             for op, ms in times.items():
-                best[glean][op] = min(best[glean].get(op, float("inf")), ms)
-            totals[glean] = min(totals[glean], sum(times.values()))
-    ops = sorted(set(best[args.before]) | set(best[args.after]),
-                 key=lambda op: -max(best[args.before].get(op, 0), best[args.after].get(op, 0)))
+                best[side][op] = min(best[side].get(op, float("inf")), ms)
+            totals[side] = min(totals[side], sum(times.values()))
+    ops = sorted(set(best["before"]) | set(best["after"]),
+                 key=lambda op: -max(best["before"].get(op, 0), best["after"].get(op, 0)))
     print(f"# smallest per-type average over {args.rounds} alternating rounds, ms per run ({args.threads} thread(s))")
     print(f"{'node type':28s} {'before':>9s} {'after':>9s}")
     for op in ops:
-        a, b = best[args.before].get(op), best[args.after].get(op)
+        a, b = best["before"].get(op), best["after"].get(op)
         print(f"{op:28s} {a if a is not None else '-':>9} {b if b is not None else '-':>9}")
-    print(f"{'sum (smallest round)':28s} {totals[args.before]:9.2f} {totals[args.after]:9.2f}")
-
+    print(f"{'sum (smallest round)':28s} {totals['before']:9.2f} {totals['after']:9.2f}")
 
 if __name__ == "__main__":
     main()
