@@ -31,8 +31,9 @@
 
 #define QNR 16
 #define QMR 6
-#define QROW_BLOCK 96
-#define QPANELS_PER_TASK 4
+#define QROW_BLOCK 96        // rows per multiplying task
+#define QPANELS_PER_TASK 1   // panels per multiplying task over several threads (see sgemm.c's PANELS_PER_TASK)
+#define QUANTIZE_ROWS 24     // rows per quantizing task over several threads
 #define QHEADER 64   // bytes before the first panel
 
 enum { QFORMAT_PAIRS = 1, QFORMAT_QUADS = 2 };
@@ -491,17 +492,36 @@ typedef struct {
   int32_t *zero_points;
 } hybrid_job;
 
-/// One block of rows, every column: quantize the rows (unless x is NULL: they are quantized already), then
-/// multiply them by every panel while they are in cache.
+/// Quantizes rows begin ..< end of x into the job's scratch, in the layout of its weights.
+static void quantize_rows(const hybrid_job *job, int begin, int end) {
+  int quads = job->gemm.format == QFORMAT_QUADS;
+  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->simd, quads ? NULL : job->q, quads ? job->q : NULL,
+                           job->row_scales, job->zero_points, begin, end);
+}
+
+/// One thread: one block of rows, every column: quantize the rows (unless x is NULL: they are quantized
+/// already), then multiply them by every panel while they are in cache.
 static void hybrid_task(void *context, int task) {
   const hybrid_job *job = context;
   int m = job->gemm.m, i_begin = task * job->row_block, i_end = i_begin + job->row_block < m ? i_begin + job->row_block : m;
-  int quads = job->gemm.format == QFORMAT_QUADS;
-  if (job->x) {
-    glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->simd, quads ? NULL : job->q, quads ? job->q : NULL,
-                             job->row_scales, job->zero_points, i_begin, i_end);
-  }
+  if (job->x) quantize_rows(job, i_begin, i_end);
   qgemm_block(&job->gemm, i_begin, i_end, 0, (job->gemm.n + QNR - 1) / QNR);
+}
+
+/// Several threads, first job: QUANTIZE_ROWS rows.
+static void quantize_task(void *context, int task) {
+  const hybrid_job *job = context;
+  int begin = task * QUANTIZE_ROWS, end = begin + QUANTIZE_ROWS < job->gemm.m ? begin + QUANTIZE_ROWS : job->gemm.m;
+  quantize_rows(job, begin, end);
+}
+
+/// Several threads, second job: a block of rows times a chunk of panels, as glean_sgemm's tasks.
+static void multiply_task(void *context, int task) {
+  const hybrid_job *job = context;
+  int i_begin, i_end, panel_begin, panel_end;
+  glean_gemm_task_block(task, job->gemm.column_chunks, job->gemm.m, job->row_block, job->gemm.n, QNR, QPANELS_PER_TASK, &i_begin,
+                        &i_end, &panel_begin, &panel_end);
+  qgemm_block(&job->gemm, i_begin, i_end, panel_begin, panel_end);
 }
 
 int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const float *x, int asymmetric, void *q,
@@ -511,15 +531,22 @@ int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const fl
   memcpy(&header, packed_w, sizeof header);
   if ((header.format != QFORMAT_PAIRS && header.format != QFORMAT_QUADS) || header.k != k || header.n != n) return -1;
   if (m <= 0 || n <= 0) return 0;
-  // Blocks of whole tiles, at least two per thread where the rows allow, at most QROW_BLOCK rows.
-  int threads = glean_pool_threads(pool), per_block = (m + 2 * threads - 1) / (2 * threads);
-  int row_block = (per_block + QMR - 1) / QMR * QMR;
-  if (row_block > QROW_BLOCK) row_block = QROW_BLOCK;
+  int panels = (n + QNR - 1) / QNR, row_blocks = (m + QROW_BLOCK - 1) / QROW_BLOCK;
   hybrid_job job = {
-    .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy, 1,
-             glean_has_avx2_fma(), glean_vnni()},
-    .x = x, .asymmetric = asymmetric, .row_block = row_block, .simd = glean_simd(), .q = q, .row_scales = row_scales, .zero_points = zero_points,
+    .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy,
+             (panels + QPANELS_PER_TASK - 1) / QPANELS_PER_TASK, glean_has_avx2_fma(), glean_vnni()},
+    .x = x, .asymmetric = asymmetric, .row_block = QROW_BLOCK, .simd = glean_simd(), .q = q, .row_scales = row_scales,
+    .zero_points = zero_points,
   };
-  glean_pool_run(pool, hybrid_task, &job, (m + row_block - 1) / row_block);
+  if (glean_pool_threads(pool) == 1) {
+    // Each block of rows quantized and multiplied in turn, its quantized rows still in L1/L2 when multiplied.
+    glean_pool_run(pool, hybrid_task, &job, row_blocks);
+    return 0;
+  }
+  // Over several threads, two jobs of small tasks: whole blocks of rows quantized and multiplied in one task
+  // make tasks so long (96 rows × every column) that one thread idles for much of the last of them. (Tasks are
+  // numbered along the rows in both jobs, so each thread mostly multiplies rows it quantized itself.)
+  if (x) glean_pool_run(pool, quantize_task, &job, (m + QUANTIZE_ROWS - 1) / QUANTIZE_ROWS);
+  glean_pool_run(pool, multiply_task, &job, row_blocks * job.gemm.column_chunks);
   return 0;
 }

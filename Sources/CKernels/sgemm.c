@@ -23,7 +23,11 @@
 #define MR 6
 #define WIDE_MR 12
 #define ROW_BLOCK 96        // rows of A per task (a multiple of MR and WIDE_MR)
-#define PANELS_PER_TASK 4   // 64 columns per task
+// One panel (16 columns) per task. A thread runs its tasks in the same order whatever their size (the
+// panels of a row block one after another, A's block staying in L2), so small tasks cost only a counter
+// increment each; what they buy is a short wait at the end of a job, where one thread finishes its last
+// task while the other has nothing left to take.
+#define PANELS_PER_TASK 1
 
 size_t glean_sgemm_packed_size(int k, int n) {
   size_t panels = ((size_t)n + NR - 1) / NR;
