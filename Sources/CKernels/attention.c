@@ -9,7 +9,7 @@
 #include "glean_kernels.h"
 #include "internal.h"
 
-#define ATTENTION_ROWS 48   // query rows per task (a multiple of the GEMM tiles' 6 and 12 rows)
+#define ATTENTION_ROWS 24   // query rows per task (a multiple of the GEMM tiles' 6 and 12 rows)
 
 typedef struct {
   int heads, m, n, d, dv, row_blocks, isa, simd;   // isa: glean_sgemm_isa(), for the GEMMs; simd: glean_simd(), for the softmax
