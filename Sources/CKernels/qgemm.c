@@ -20,6 +20,8 @@
 #include "glean_kernels.h"
 #include "internal.h"
 #include "epilogue.h"
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -31,9 +33,9 @@
 
 #define QNR 16
 #define QMR 6
-#define QROW_BLOCK 96        // rows per multiplying task
-#define QPANELS_PER_TASK 1   // panels per multiplying task over several threads (see sgemm.c's PANELS_PER_TASK)
-#define QUANTIZE_ROWS 24     // rows per quantizing task over several threads
+#define QROW_BLOCK 96        // rows per task
+#define QPANELS_PER_TASK 1   // panels per task (see sgemm.c's PANELS_PER_TASK)
+#define QMAX_ROW_BLOCKS 64   // blocks of rows per call at most (taller blocks beyond 6144 rows): a quantization flag each
 #define QHEADER 64   // bytes before the first panel
 
 enum { QFORMAT_PAIRS = 1, QFORMAT_QUADS = 2 };
@@ -485,42 +487,52 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
 
 typedef struct {
   qgemm_job gemm;
-  const float *x;
+  const float *x;   // NULL: the rows are quantized already
   int asymmetric, row_block, simd;   // simd: glean_simd(), for the quantization
   void *q;
   float *row_scales;
   int32_t *zero_points;
+  /// Per block of rows (with x): 0 not quantized yet, 1 being quantized, 2 quantized.
+  atomic_int quantized[QMAX_ROW_BLOCKS];
 } hybrid_job;
 
-/// Quantizes rows begin ..< end of x into the job's scratch, in the layout of its weights.
-static void quantize_rows(const hybrid_job *job, int begin, int end) {
-  int quads = job->gemm.format == QFORMAT_QUADS;
-  glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->simd, quads ? NULL : job->q, quads ? job->q : NULL,
-                           job->row_scales, job->zero_points, begin, end);
+/// A hint to the core that the caller is spinning.
+static inline void spin_pause(void) {
+#if defined(__x86_64__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
 }
 
-/// One thread: one block of rows, every column: quantize the rows (unless x is NULL: they are quantized
-/// already), then multiply them by every panel while they are in cache.
+/// Makes sure block `block` of rows is quantized. The first task to reach the block quantizes it; tasks are
+/// numbered along the rows and each thread starts on a range of its own, so that is nearly always the thread
+/// that goes on to multiply the block by its panels, the rows still in its cache. A task that finds another
+/// thread quantizing the block (it took a task of that thread's range) waits for it to finish.
+static void quantize_block(hybrid_job *job, int block) {
+  atomic_int *state = &job->quantized[block];
+  if (atomic_load_explicit(state, memory_order_acquire) == 2) return;
+  int expected = 0;
+  if (atomic_compare_exchange_strong_explicit(state, &expected, 1, memory_order_acquire, memory_order_acquire)) {
+    int quads = job->gemm.format == QFORMAT_QUADS, begin = block * job->row_block;
+    int end = begin + job->row_block < job->gemm.m ? begin + job->row_block : job->gemm.m;
+    glean_quantize_row_range(job->x, job->gemm.k, job->asymmetric, job->simd, quads ? NULL : job->q, quads ? job->q : NULL,
+                             job->row_scales, job->zero_points, begin, end);
+    atomic_store_explicit(state, 2, memory_order_release);
+    return;
+  }
+  for (int spin = 1; atomic_load_explicit(state, memory_order_acquire) != 2; spin++) {
+    if (spin % 1024 == 0) sched_yield(); else spin_pause();
+  }
+}
+
+/// A block of rows times a chunk of panels, as glean_sgemm's tasks; the block quantized first if need be.
 static void hybrid_task(void *context, int task) {
-  const hybrid_job *job = context;
-  int m = job->gemm.m, i_begin = task * job->row_block, i_end = i_begin + job->row_block < m ? i_begin + job->row_block : m;
-  if (job->x) quantize_rows(job, i_begin, i_end);
-  qgemm_block(&job->gemm, i_begin, i_end, 0, (job->gemm.n + QNR - 1) / QNR);
-}
-
-/// Several threads, first job: QUANTIZE_ROWS rows.
-static void quantize_task(void *context, int task) {
-  const hybrid_job *job = context;
-  int begin = task * QUANTIZE_ROWS, end = begin + QUANTIZE_ROWS < job->gemm.m ? begin + QUANTIZE_ROWS : job->gemm.m;
-  quantize_rows(job, begin, end);
-}
-
-/// Several threads, second job: a block of rows times a chunk of panels, as glean_sgemm's tasks.
-static void multiply_task(void *context, int task) {
-  const hybrid_job *job = context;
+  hybrid_job *job = context;
   int i_begin, i_end, panel_begin, panel_end;
   glean_gemm_task_block(task, job->gemm.column_chunks, job->gemm.m, job->row_block, job->gemm.n, QNR, QPANELS_PER_TASK, &i_begin,
                         &i_end, &panel_begin, &panel_end);
+  if (job->x) quantize_block(job, task / job->gemm.column_chunks);
   qgemm_block(&job->gemm, i_begin, i_end, panel_begin, panel_end);
 }
 
@@ -531,22 +543,17 @@ int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const fl
   memcpy(&header, packed_w, sizeof header);
   if ((header.format != QFORMAT_PAIRS && header.format != QFORMAT_QUADS) || header.k != k || header.n != n) return -1;
   if (m <= 0 || n <= 0) return 0;
-  int panels = (n + QNR - 1) / QNR, row_blocks = (m + QROW_BLOCK - 1) / QROW_BLOCK;
+  // Blocks of QROW_BLOCK rows, taller when that would make more than QMAX_ROW_BLOCKS of them.
+  int row_block = QROW_BLOCK;
+  if ((m + row_block - 1) / row_block > QMAX_ROW_BLOCKS) row_block = ((m + QMAX_ROW_BLOCKS - 1) / QMAX_ROW_BLOCKS + QMR - 1) / QMR * QMR;
+  int panels = (n + QNR - 1) / QNR, row_blocks = (m + row_block - 1) / row_block;
   hybrid_job job = {
     .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy,
              (panels + QPANELS_PER_TASK - 1) / QPANELS_PER_TASK, glean_has_avx2_fma(), glean_vnni()},
-    .x = x, .asymmetric = asymmetric, .row_block = QROW_BLOCK, .simd = glean_simd(), .q = q, .row_scales = row_scales,
+    .x = x, .asymmetric = asymmetric, .row_block = row_block, .simd = glean_simd(), .q = q, .row_scales = row_scales,
     .zero_points = zero_points,
   };
-  if (glean_pool_threads(pool) == 1) {
-    // Each block of rows quantized and multiplied in turn, its quantized rows still in L1/L2 when multiplied.
-    glean_pool_run(pool, hybrid_task, &job, row_blocks);
-    return 0;
-  }
-  // Over several threads, two jobs of small tasks: whole blocks of rows quantized and multiplied in one task
-  // make tasks so long (96 rows × every column) that one thread idles for much of the last of them. (Tasks are
-  // numbered along the rows in both jobs, so each thread mostly multiplies rows it quantized itself.)
-  if (x) glean_pool_run(pool, quantize_task, &job, (m + QUANTIZE_ROWS - 1) / QUANTIZE_ROWS);
-  glean_pool_run(pool, multiply_task, &job, row_blocks * job.gemm.column_chunks);
+  for (int b = 0; b < row_blocks; b++) atomic_init(&job.quantized[b], 0);
+  glean_pool_run(pool, hybrid_task, &job, row_blocks * job.gemm.column_chunks);
   return 0;
 }

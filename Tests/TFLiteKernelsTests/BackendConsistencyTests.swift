@@ -35,6 +35,7 @@ struct BackendConsistencyTests {
   static let fullyConnectedShapes: [(Int, Int, Int)] = [
     (1, 1, 1), (1, 7, 3), (2, 3, 2), (5, 7, 3), (6, 16, 16), (7, 17, 33), (4, 64, 16), (13, 100, 50),
     (97, 64, 65), (200, 31, 17), (6, 1, 80), (12, 128, 128), (3, 255, 129), (101, 9, 130),
+    (6151, 5, 18),   // more than 64 blocks of 96 rows: the hybrid GEMM makes its blocks taller
   ]
   /// Pools of 1, 2 and 3 threads, new for each test (tests run concurrently; a pool serves one caller).
   let pools = [ThreadPool(threads: 1), ThreadPool(threads: 2), ThreadPool(threads: 3)]

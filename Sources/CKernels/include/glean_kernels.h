@@ -114,9 +114,9 @@ size_t glean_qgemm_quantized_bytes(int m, int k);
 /// (symmetric: scale max|x|/127, zp 0; asymmetric: per-row zero point zp), with exact int32 dots: equal to
 /// LiteRT's dot(q_i, w_j) − zp_i · Σ_p w_j[p] bit for bit, whatever the layout or instruction set.
 /// `q` (glean_qgemm_quantized_bytes(m, k)), `row_scales` and `zero_points` (m each) are scratch, left
-/// holding the quantized rows, scales and zero points. On one thread, each block of rows is quantized
-/// and multiplied by every column while it is in cache; over several, the rows are quantized in one pool job,
-/// then multiplied in a second of small tasks (a block of rows times 16 columns). With x NULL nothing is quantized: the rows are those
+/// holding the quantized rows, scales and zero points. Each pool task multiplies a block of rows by 16
+/// columns; the first task to reach a block quantizes it, so a thread mostly multiplies rows it has just
+/// quantized, while they are in its cache. With x NULL nothing is quantized: the rows are those
 /// an earlier call with the same m, k and `asymmetric`, weights packed on this machine, left in `q`,
 /// `row_scales` and `zero_points` (so FULLY_CONNECTED nodes reading one tensor quantize it once).
 /// `epilogue` may be NULL. Returns 0, or −1 (and writes nothing) when packed_w was not packed by
