@@ -7,7 +7,7 @@ extension Optimized {
   /// `first.adjY` —, the mask (N elements, any leading 1s) and V (H..., N, Dv) — (H..., Dv, N) with
   /// `second.adjY` —, the same batch dimensions H... for Q, K and V → output (H..., M, Dv), FLOAT32.
   ///
-  /// For each head and block of 48 query rows: the block's scores by the packed GEMM, the masked softmax
+  /// For each head and block of 24 query rows: the block's scores by the packed GEMM, the masked softmax
   /// of `Optimized.MaskedSoftmax`, then the block times V, so the scores (heads × M × N floats) never leave
   /// the core's cache. Packing, micro-kernel, summation order and softmax are those of the unfused
   /// optimised kernels: the output is bit-identical to theirs.
