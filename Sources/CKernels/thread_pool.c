@@ -25,7 +25,35 @@ typedef struct {
 typedef struct {
   _Alignas(64) atomic_int next;
   int end;
+#if defined(GLEAN_POOL_STATS)
+  double done;   // when the thread last left a job
+#endif
 } task_range;
+
+#if defined(GLEAN_POOL_STATS)
+// Built with GLEAN_POOL_STATS defined, the pool measures how long its threads wait at the end of each job
+// (from leaving the job to the last thread leaving it: the cost of tasks too coarse or spread unevenly) and
+// prints the totals when the process exits. Offline measurement, not in the package's builds:
+//
+//   swift build -c release --build-path .build-stats -Xcc -DGLEAN_POOL_STATS
+//   .build-stats/release/glean benchmark MODEL --threads 2 --num-runs 20
+#include <stdio.h>
+#include <time.h>
+
+static double stats_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static long stats_jobs;
+static double stats_job_seconds, stats_idle_seconds;
+
+static void stats_report(void) {
+  fprintf(stderr, "glean pool: %ld jobs over several threads, %.1f ms in them, %.2f ms of thread time idle at their ends\n",
+          stats_jobs, stats_job_seconds * 1e3, stats_idle_seconds * 1e3);
+}
+#endif
 
 struct glean_pool {
   int threads;
@@ -75,6 +103,9 @@ static void *worker_main(void *arg) {
     if (atomic_load(&pool->stop)) return NULL;
     seen = generation;
     run_tasks(pool, start->index);
+#if defined(GLEAN_POOL_STATS)
+    pool->ranges[start->index].done = stats_now();   // published by the release below
+#endif
     atomic_fetch_sub_explicit(&pool->busy, 1, memory_order_acq_rel);
   }
 }
@@ -139,9 +170,26 @@ void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void 
   atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->mutex);
+#if defined(GLEAN_POOL_STATS)
+  double started = stats_now();
+#endif
   run_tasks(pool, 0);
+#if defined(GLEAN_POOL_STATS)
+  pool->ranges[0].done = stats_now();
+#endif
   for (int spin = 0; atomic_load_explicit(&pool->busy, memory_order_acquire) > 0; spin++) {
     if (spin > 100) sched_yield();
   }
+#if defined(GLEAN_POOL_STATS)
+  {
+    static int registered;
+    if (!registered) { registered = 1; atexit(stats_report); }
+    double last = 0;
+    for (int t = 0; t < pool->threads; t++) last = pool->ranges[t].done > last ? pool->ranges[t].done : last;
+    for (int t = 0; t < pool->threads; t++) stats_idle_seconds += last - pool->ranges[t].done;
+    stats_job_seconds += last - started;
+    stats_jobs++;
+  }
+#endif
   atomic_flag_clear_explicit(&pool->in_use, memory_order_release);
 }
