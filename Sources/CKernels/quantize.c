@@ -211,7 +211,8 @@ static row_quantization row_parameters(float low, float high, int asymmetric) {
   double from_min = -128.0 - rmin / s, from_max = 127.0 - rmax / s;
   double error_min = 128.0 + fabs(rmin / s), error_max = 127.0 + fabs(rmax / s);
   double zpd = error_min < error_max ? from_min : from_max;
-  if (zpd <= -128.0) p.zp = -128;
+  if (zpd != zpd) p.zp = 0;   // NaN, from an infinite value (∞ / ∞): as the reference, so the row quantizes to zeros
+  else if (zpd <= -128.0) p.zp = -128;
   else if (zpd >= 127.0) p.zp = 127;
   else p.zp = (int32_t)round(zpd);
   p.inverse = 1.0f / scale;

@@ -54,6 +54,26 @@ struct MatMulTests {
     #expect(Tolerance.firstMismatch(y[0].floats, [127 * 4 / 255], rtol: 1e-6) == nil)
   }
 
+  @Test("hybrid: a row holding an infinity gives NaN outputs on both backends (no trap), the other rows stay exact",
+        arguments: [false, true])
+  func hybridInfinities(asymmetric: Bool) throws {
+    // Row 0 holds +∞ (asymmetric: the zero point is ∞ / ∞, NaN), row 1 −∞, row 2 both, row 3 is ordinary.
+    let x: TestTensor = .floats([4, 4], [1, .infinity, 2, 3, -.infinity, 1, 2, 3, .infinity, -.infinity, 0, 1, 1, -2, 3, 0.5])
+    let w: TestTensor = .int8s([2, 4], [1, 2, 3, 4, -1, 0, 1, 0], scale: [0.5])
+    let options = BuiltinOptions.fullyConnected(FullyConnectedOptions(asymmetricQuantizeInputs: asymmetric))
+    let reference = try runKernel(Reference.FullyConnected(), options: options, inputs: [x, w], outputTypes: [.float32])[0].floats
+    let optimized = try runKernel(Optimized.FullyConnected(), options: options, inputs: [x, w], outputTypes: [.float32])[0].floats
+    #expect(reference[0..<6].allSatisfy { $0.isNaN })
+    #expect(optimized[0..<6].allSatisfy { $0.isNaN })
+    #expect(reference[6...].allSatisfy { $0.isFinite })
+    #expect(Array(optimized[6...]) == Array(reference[6...]))
+    // BATCH_MATMUL's hybrid path quantizes its rows the same way.
+    let bmm = try runKernel(Reference.BatchMatMul(), options: .batchMatMul(BatchMatMulOptions(adjY: true, asymmetricQuantizeInputs: asymmetric)),
+                            inputs: [x, w], outputTypes: [.float32])[0].floats
+    #expect(bmm[0..<6].allSatisfy { $0.isNaN })
+    #expect(Array(bmm[6...]) == Array(reference[6...]))
+  }
+
   @Test("a weight matrix that does not divide the input is refused, naming the tensor")
   func badShapes() {
     #expect(throws: KernelError.self) {

@@ -113,6 +113,7 @@ static void check_hybrid(glean_pool *pool, int m, int k, int n, int asymmetric, 
   void *q = malloc(glean_qgemm_quantized_bytes(m, k));
   for (int i = 0; i < m * k; i++) x[i] = 3 * uniform();
   if (m > 2) { for (int p = 0; p < k; p++) x[k + p] = 0; x[2 * k + k / 2] = NAN; }   // a zero row, a NaN
+  if (m > 4) { x[3 * k + k / 3] = INFINITY; x[4 * k] = -INFINITY; }   // infinities: NaN outputs, or ±∞ ones
   for (int i = 0; i < n * k; i++) w[i] = (int8_t)((int)(next() % 255) - 127);
   for (int j = 0; j < n; j++) { bias[j] = uniform(); wscale[j] = 0.01f * (1 + uniform()); }
   glean_qgemm_pack(w, n, k, packed);
@@ -146,7 +147,7 @@ static void check_hybrid(glean_pool *pool, int m, int k, int n, int asymmetric, 
       scale = (hi - lo) / 255.0f;
       double zpd_min = -128.0 - lo / (double)scale, zpd_max = 127.0 - hi / (double)scale;
       double zpd = 128.0 + fabs(lo / (double)scale) < 127.0 + fabs(hi / (double)scale) ? zpd_min : zpd_max;
-      zero = zpd <= -128.0 ? -128 : (zpd >= 127.0 ? 127 : (int32_t)round(zpd));
+      zero = zpd != zpd ? 0 : (zpd <= -128.0 ? -128 : (zpd >= 127.0 ? 127 : (int32_t)round(zpd)));
       for (int p = 0; p < k; p++) {
         float r = roundf(row[p] * (1.0f / scale));
         if (isnan(r)) r = 0;

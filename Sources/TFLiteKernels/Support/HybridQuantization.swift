@@ -49,7 +49,11 @@ func asymmetricQuantize(_ values: UnsafePointer<Float>, count: Int, into quantiz
   let errorMax = abs(qmax) + abs(rmax / s)
   let zeroPointDouble = errorMin < errorMax ? fromMin : fromMax
   let zeroPoint: Int32
-  if zeroPointDouble <= qmin { zeroPoint = -128 }
+  // An infinite value makes the scale infinite and the zero point NaN (∞ / ∞): that row quantizes to
+  // zeros and its outputs come out NaN (0 · ∞), where LiteRT's conversion of NaN to an integer is
+  // undefined behaviour (its builtin kernels give ±∞ whose sign depends on the weights).
+  if zeroPointDouble.isNaN { zeroPoint = 0 }
+  else if zeroPointDouble <= qmin { zeroPoint = -128 }
   else if zeroPointDouble >= qmax { zeroPoint = 127 }
   else { zeroPoint = Int32(zeroPointDouble.rounded(.toNearestOrAwayFromZero)) }
   let inverse: Float = 1 / scale
