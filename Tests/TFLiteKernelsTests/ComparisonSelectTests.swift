@@ -42,6 +42,27 @@ struct ComparisonSelectTests {
     #expect(r[0].int32s == [2, 5, 8])
   }
 
+  @Test("RANGE of hostile constants: too long is refused (not trapped), INT64 near its limits is exact")
+  func rangeExtremes() throws {
+    #expect(throws: KernelError.self) {   // 10³⁰ elements: the length does not fit an Int
+      _ = try runKernel(Reference.RangeOf(), inputs: [.floats([], [0], constant: true), .floats([], [1e30], constant: true),
+                                                      .floats([], [1], constant: true)], outputTypes: [.float32])
+    }
+    #expect(throws: KernelError.self) {   // 2⁶⁴ elements
+      _ = try runKernel(Reference.RangeOf(), inputs: [.int64s([], [.min]), .int64s([], [.max]), .int64s([], [1])], outputTypes: [.int64])
+    }
+    // Beyond 2⁵³ a Double would lose the last digits; start + i · delta stays in range.
+    let big = try runKernel(Reference.RangeOf(), inputs: [.int64s([], [.max - 10]), .int64s([], [.max]), .int64s([], [4])],
+                            outputTypes: [.int64])
+    let top = Int64.max
+    #expect(big[0].int64s == [top - 10, top - 6, top - 2])
+    let wide = try runKernel(Reference.RangeOf(), inputs: [.int64s([], [-(1 << 62)]), .int64s([], [1 << 62]), .int64s([], [1 << 61])],
+                             outputTypes: [.int64])
+    let quarter: Int64 = 1 << 61
+    let expected: [Int64] = [-2 * quarter, -quarter, 0, quarter]
+    #expect(wide[0].int64s == expected)
+  }
+
   @Test("LOG_SOFTMAX over the last dimension")
   func logSoftmax() throws {
     let out = try runKernel(Reference.LogSoftmax(), inputs: [.floats([2], [0, 0])], outputTypes: [.float32])

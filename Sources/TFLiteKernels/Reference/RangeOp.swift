@@ -9,30 +9,41 @@ extension Reference {
     public func prepare(_ node: inout NodeContext) throws(KernelError) -> PreparedOp {
       try node.expect(inputs: 3...3, outputs: 1...1)
       let start = try node.input(0, types: [.int32, .int64, .float32])
-      var values: [Double] = []
+      var values: [Double] = [], integers: [Int64] = []   // integers: the exact values of an INT32 or INT64 range
       for i in 0..<3 {
         let t = try node.input(i, types: [start.type])
         guard let data = t.constantData, t.shape.elementCount == 1 else {
           throw node.error("(input \(i)) must be a constant scalar; ranges of unknown length are not supported", tensor: t)
         }
         switch t.type {
-        case .int32: values.append(Double(data.loadUnaligned(as: Int32.self)))
-        case .int64: values.append(Double(data.loadUnaligned(as: Int64.self)))
+        case .int32: integers.append(Int64(data.loadUnaligned(as: Int32.self)))
+        case .int64: integers.append(data.loadUnaligned(as: Int64.self))
         default: values.append(Double(data.loadUnaligned(as: Float.self)))
         }
       }
+      if !integers.isEmpty { values = integers.map(Double.init) }
       let (first, limit, delta) = (values[0], values[1], values[2])
       guard delta != 0, delta.isFinite, first.isFinite, limit.isFinite, (limit - first) / delta >= 0 || first == limit else {
         throw node.error("range \(first) ..< \(limit) by \(delta) is empty or invalid")
       }
-      let count = Int(((limit - first) / delta).rounded(.up))
-      guard count <= 1 << 28 else { throw node.error("range of \(count) elements is too large") }
+      // The length is checked as a Double: a constant range like 0 ..< 1e30 would not fit an Int.
+      let length = ((limit - first) / delta).rounded(.up)
+      guard length <= Double(1 << 28) else { throw node.error("range of \(length) elements is too large") }
+      var count = Int(length)
+      if integers.count == 3 {
+        // Exactly, where the difference fits: the Double above rounds beyond 2⁵³.
+        let (span, overflow) = integers[1].subtractingReportingOverflow(integers[0])
+        if !overflow {
+          let (quotient, remainder) = span.quotientAndRemainder(dividingBy: integers[2])
+          count = Int(quotient) + (remainder != 0 ? 1 : 0)
+        }
+      }
       try node.setOutput(0, shape: Shape([count]), type: start.type)
       return PreparedOp { io in
         let y = io.outputs[0]
         for i in 0..<count {
           if y.type == .float32 { y.store(double: Double(Float(first) + Float(i) * Float(delta)), at: i) }
-          else { y.store(integer: Int64(first) + Int64(i) * Int64(delta), at: i) }
+          else { y.store(integer: integers[0] &+ Int64(i) &* integers[2], at: i) }   // in range, but wrapping rather than trapping
         }
       }
     }
