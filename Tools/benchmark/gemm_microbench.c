@@ -1,7 +1,7 @@
 // Single-core throughput of Glean's C kernels (float GEMM, plain and with a bias + RELU epilogue; hybrid
 // FULLY_CONNECTED: input quantization + int8 GEMM) on the FULLY_CONNECTED shapes of MobileBERT (K 128/512) and
 // MiniLM (384/1536) and of attention's scores for a block of 48 queries (K 32, N 384), best of 30; then, best of 2000, the float GEMM's packing of a B stored N × K (attention's
-// keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 512);
+// keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 128 and of 512);
 // then, best of 60, a hybrid 384 × 384 × 384 FULLY_CONNECTED with bias storing plain rows and storing
 // attention's heads split (column blocks of 32, glean_epilogue.block_columns).
 // Offline tool, not part of the package:
@@ -35,10 +35,11 @@ int main(int argc,char**argv){
     for(int i=0;i<k*n;i++)b[i]=rand()/(float)RAND_MAX;
     double best=1e9; for(int r=0;r<2000;r++){double t=now();glean_sgemm_pack(b,1,k,k,n,p);t=now()-t;if(t<best)best=t;}
     printf("pack N x K, %s: %.2f us, %.3f ns per float\n",what[s],best*1e6,best*1e9/(k*n)); free(b); free(p);}}
-  {int m=96,k=512; float*x=malloc(4*m*k),*sc=malloc(4*m); int16_t*q=malloc(2*m*k); int32_t*zp=malloc(4*m);
+  for(int k=128;k<=512;k*=4){int m=96; float*x=malloc(4*m*k),*sc=malloc(4*m); int16_t*q=malloc(2*m*k); int32_t*zp=malloc(4*m);
    for(int i=0;i<m*k;i++)x[i]=rand()/(float)RAND_MAX-0.3f;
    for(int asym=0;asym<2;asym++){double best=1e9; for(int r=0;r<2000;r++){double t=now();glean_quantize_row_range(x,k,asym,glean_simd(),q,NULL,sc,zp,0,m);t=now()-t;if(t<best)best=t;}
-    printf("input quantization, 96 rows of 512, %s: %.3f ns per value\n",asym?"asymmetric":"symmetric",best*1e9/(m*k));}}
+    printf("input quantization, 96 rows of %d, %s: %.3f ns per value, %.1f ns per row\n",k,asym?"asymmetric":"symmetric",best*1e9/(m*k),best*1e9/m);}
+   free(x); free(sc); free(q); free(zp);}
   {int m=384,k=384,n=384,block=32; float*x=malloc(4*m*k),*y=malloc(4*m*n),*bias=malloc(4*n),*ws=malloc(4*n),*sc=malloc(4*m);
    int8_t*w=malloc(n*k),*pw=malloc(glean_qgemm_packed_size(k,n)); int32_t*zp=malloc(4*m); void*q=malloc(glean_qgemm_quantized_bytes(m,k));
    for(int i=0;i<m*k;i++)x[i]=rand()/(float)RAND_MAX-0.5f; for(int i=0;i<n*k;i++)w[i]=rand()%255-127;
