@@ -59,12 +59,17 @@ static void row_range_avx2(const float *x, int k, float start, float *low, float
     __m256 v = _mm256_loadu_ps(x + i);
     lo0 = _mm256_min_ps(v, lo0); hi0 = _mm256_max_ps(v, hi0);
   }
-  // Neither pair holds a NaN unless the start is one, and then both do: the combination keeps it.
+  // Neither pair holds a NaN unless the start is one, and then every lane does: the combinations keep it.
+  // Lanes are folded in halves, an order that can only change which of −0 and +0 comes out, and no
+  // quantization depends on that sign (|·| in the symmetric range, and −0 and +0 give the same scale and
+  // zero point in the asymmetric one).
   __m256 lo = _mm256_min_ps(lo1, lo0), hi = _mm256_max_ps(hi1, hi0);
-  float l[8], h[8];
-  _mm256_storeu_ps(l, lo); _mm256_storeu_ps(h, hi);
-  float rl = start, rh = start;
-  for (int j = 0; j < 8; j++) { rl = l[j] < rl ? l[j] : rl; rh = h[j] > rh ? h[j] : rh; }
+  __m128 l4 = _mm_min_ps(_mm256_extractf128_ps(lo, 1), _mm256_castps256_ps128(lo));
+  __m128 h4 = _mm_max_ps(_mm256_extractf128_ps(hi, 1), _mm256_castps256_ps128(hi));
+  l4 = _mm_min_ps(_mm_movehl_ps(l4, l4), l4);
+  h4 = _mm_max_ps(_mm_movehl_ps(h4, h4), h4);
+  float rl = _mm_cvtss_f32(_mm_min_ss(_mm_shuffle_ps(l4, l4, 1), l4));
+  float rh = _mm_cvtss_f32(_mm_max_ss(_mm_shuffle_ps(h4, h4, 1), h4));
   for (; i < k; i++) { rl = x[i] < rl ? x[i] : rl; rh = x[i] > rh ? x[i] : rh; }
   *low = rl; *high = rh;
 }
