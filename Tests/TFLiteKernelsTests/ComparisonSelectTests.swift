@@ -51,6 +51,14 @@ struct ComparisonSelectTests {
     #expect(throws: KernelError.self) {   // 2⁶⁴ elements
       _ = try runKernel(Reference.RangeOf(), inputs: [.int64s([], [.min]), .int64s([], [.max]), .int64s([], [1])], outputTypes: [.int64])
     }
+    #expect(throws: KernelError.self) {   // limit below start with a positive delta, equal once rounded to a Double
+      _ = try runKernel(Reference.RangeOf(), inputs: [.int64s([], [1 << 60 + 1]), .int64s([], [1 << 60]), .int64s([], [1])],
+                        outputTypes: [.int64])
+    }
+    let whole = try runKernel(Reference.RangeOf(), inputs: [.int64s([], [.min]), .int64s([], [.max]), .int64s([], [.max])],
+                              outputTypes: [.int64])
+    let bottom = Int64.min
+    #expect(whole[0].int64s == [bottom, -1, .max - 1])
     // Beyond 2⁵³ a Double would lose the last digits; start + i · delta stays in range.
     let big = try runKernel(Reference.RangeOf(), inputs: [.int64s([], [.max - 10]), .int64s([], [.max]), .int64s([], [4])],
                             outputTypes: [.int64])

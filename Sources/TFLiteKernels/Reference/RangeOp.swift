@@ -21,28 +21,33 @@ extension Reference {
         default: values.append(Double(data.loadUnaligned(as: Float.self)))
         }
       }
-      if !integers.isEmpty { values = integers.map(Double.init) }
-      let (first, limit, delta) = (values[0], values[1], values[2])
-      guard delta != 0, delta.isFinite, first.isFinite, limit.isFinite, (limit - first) / delta >= 0 || first == limit else {
-        throw node.error("range \(first) ..< \(limit) by \(delta) is empty or invalid")
-      }
-      // The length is checked as a Double: a constant range like 0 ..< 1e30 would not fit an Int.
-      let length = ((limit - first) / delta).rounded(.up)
-      guard length <= Double(1 << 28) else { throw node.error("range of \(length) elements is too large") }
-      var count = Int(length)
+      let count: Int
       if integers.count == 3 {
-        // Exactly, where the difference fits: the Double above rounds beyond 2⁵³.
-        let (span, overflow) = integers[1].subtractingReportingOverflow(integers[0])
-        if !overflow {
-          let (quotient, remainder) = span.quotientAndRemainder(dividingBy: integers[2])
-          count = Int(quotient) + (remainder != 0 ? 1 : 0)
+        // Integers are counted exactly (a Double rounds beyond 2⁵³): the distance from start to limit fits
+        // a UInt64 whichever they are.
+        let (first, limit, delta) = (integers[0], integers[1], integers[2])
+        guard delta != 0, first == limit || (limit > first) == (delta > 0) else {
+          throw node.error("range \(first) ..< \(limit) by \(delta) is empty or invalid")
         }
+        let span = limit >= first ? UInt64(bitPattern: limit &- first) : UInt64(bitPattern: first &- limit)
+        let (quotient, remainder) = span.quotientAndRemainder(dividingBy: delta.magnitude)
+        guard quotient < 1 << 28 else { throw node.error("range of \(quotient) or more elements is too large") }
+        count = Int(quotient) + (remainder != 0 ? 1 : 0)
+      } else {
+        let (first, limit, delta) = (values[0], values[1], values[2])
+        guard delta != 0, delta.isFinite, first.isFinite, limit.isFinite, (limit - first) / delta >= 0 || first == limit else {
+          throw node.error("range \(first) ..< \(limit) by \(delta) is empty or invalid")
+        }
+        // The length is checked as a Double: a constant range like 0 ..< 1e30 would not fit an Int.
+        let length = ((limit - first) / delta).rounded(.up)
+        guard length <= Double(1 << 28) else { throw node.error("range of \(length) elements is too large") }
+        count = Int(length)
       }
       try node.setOutput(0, shape: Shape([count]), type: start.type)
       return PreparedOp { io in
         let y = io.outputs[0]
         for i in 0..<count {
-          if y.type == .float32 { y.store(double: Double(Float(first) + Float(i) * Float(delta)), at: i) }
+          if y.type == .float32 { y.store(double: Double(Float(values[0]) + Float(i) * Float(values[2])), at: i) }
           else { y.store(integer: integers[0] &+ Int64(i) &* integers[2], at: i) }   // in range, but wrapping rather than trapping
         }
       }
