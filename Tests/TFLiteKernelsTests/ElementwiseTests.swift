@@ -33,6 +33,13 @@ struct ElementwiseTests {
     #expect(div[0].int32s == [3, -3, 0])
   }
 
+  @Test("INT32 DIV and FLOOR_DIV of Int32.min by -1 wrap, and by zero give 0, instead of trapping")
+  func integerDivisionOverflow() throws {
+    let a: TestTensor = .int32s([3], [.min, .min, 5], constant: false), b: TestTensor = .int32s([3], [-1, 0, 0], constant: false)
+    #expect(try runKernel(Reference.div, inputs: [a, b], outputTypes: [.int32])[0].int32s == [.min, 0, 0])
+    #expect(try runKernel(Reference.floorDiv, inputs: [a, b], outputTypes: [.int32])[0].int32s == [.min, 0, 0])
+  }
+
   @Test("broadcasting over a middle dimension: (2, 1, 2) × (3, 1)")
   func middleBroadcast() throws {
     let out = try runKernel(Reference.mul, inputs: [.floats([2, 1, 2], [1, 2, 3, 4]), .floats([3, 1], [1, 10, 100])], outputTypes: [.float32])
