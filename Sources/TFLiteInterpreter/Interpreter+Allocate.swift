@@ -1,3 +1,4 @@
+import Foundation
 import TFLiteFormat
 import TFLiteKernels
 
@@ -5,6 +6,21 @@ extension Interpreter {
   /// The most bytes a node's outputs may take to be computed while preparing (constant folding
   /// of shape arithmetic: SHAPE → STRIDED_SLICE → PACK → RESHAPE chains).
   static let foldingLimitBytes = 1 << 16
+
+  /// The most bytes one tensor, or the whole arena, may take: 2^40 (a terabyte), more than any device
+  /// holds. A model asking for more is refused with an error, not left to overflow or abort in malloc.
+  static let maxBytes = 1 << 40
+
+  /// Bytes tensor `t` takes at its current shape (elements only, for types without a fixed size).
+  ///
+  /// Throws: `.invalidModel` when the shape has a negative dimension or the tensor would exceed `maxBytes`.
+  func checkedByteCount(ofTensor t: Int) throws(InterpreterError) -> Int {
+    let tensor = subgraph.tensors[t]
+    guard let count = shapes[t].checkedElementCount, count * (tensor.type.byteSize ?? 1) <= Self.maxBytes else {
+      throw .invalidModel("tensor \(t) \"\(tensor.name)\" \(tensor.type) \(shapes[t]) has a negative dimension or needs more than 2^40 bytes")
+    }
+    return count * (tensor.type.byteSize ?? 1)
+  }
 
   /// Prepares every node and lays out the arena: call once before `invoke()`, and again after
   /// `resizeInput(_:to:)`. Input data set before must be set again afterwards.
@@ -18,6 +34,9 @@ extension Interpreter {
     let nodeCount = nodes.count
     shapes = tensors.indices.map { resizedInputs[$0] ?? Shape(schemaDimensions: tensors[$0].shape) }
     constants = Array(repeating: nil, count: tensors.count)
+    // Every declared shape is checked once here (as LiteRT does when it reads a model), so that kernels
+    // and the sizes below can multiply dimensions without overflowing.
+    for t in tensors.indices { _ = try checkedByteCount(ofTensor: t) }
     // Graph inputs always get arena memory (callers write them), even if the model gave them data.
     let inputSet = Set(subgraph.inputs.map(Int.init))
     for (index, tensor) in tensors.enumerated() where tensor.buffer != 0 && !inputSet.contains(index) {
@@ -80,6 +99,7 @@ extension Interpreter {
           throw .kernel(KernelError(op: node.name, nodeIndex: i, tensorIndex: t, message: "the kernel did not set the shape of output \(j)"))
         }
         shapes[t] = context.outputs[j].shape
+        _ = try checkedByteCount(ofTensor: t)
       }
       prepared.append(op)
       scratchSizes.append(context.scratchSizes)
@@ -146,7 +166,7 @@ extension Interpreter {
       guard let size = tensors[t].type.byteSize else {
         throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" has type \(tensors[t].type), which Glean's kernels do not handle")
       }
-      requests.append(.init(size: size * shapes[t].elementCount, firstUse: f, lastUse: l))
+      requests.append(.init(size: size * shapes[t].elementCount, firstUse: f, lastUse: l))  // checked when its shape was set
       requestTensor.append(t)
     }
     // Scratch: a node's own buffers live while it runs; a shared buffer (same key and size) from the first
@@ -175,8 +195,23 @@ extension Interpreter {
         requestTensor.append(nil)
       }
     }
+    // The arena is at most the sum of the aligned sizes: bounding that sum keeps the planner's offsets from overflowing.
+    var total = 0
+    for r in requests {
+      let (sum, overflow) = total.addingReportingOverflow(min(r.size, Self.maxBytes) + MemoryPlanner.alignment)
+      guard !overflow, r.size <= Self.maxBytes, sum <= Self.maxBytes else {
+        throw .invalidModel("the tensors and scratch buffers of this graph need more than 2^40 bytes")
+      }
+      total = sum
+    }
     let plan = MemoryPlanner.plan(requests)
-    let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(plan.arenaBytes, MemoryPlanner.alignment), alignment: MemoryPlanner.alignment)
+    // posix_memalign, not `allocate`, so that a size the machine cannot give is an error rather than an abort.
+    let byteCount = max(plan.arenaBytes, MemoryPlanner.alignment)
+    var raw: UnsafeMutableRawPointer?
+    guard posix_memalign(&raw, MemoryPlanner.alignment, byteCount) == 0, let raw else {
+      throw .invalidModel("could not allocate the \(plan.arenaBytes)-byte arena this graph needs")
+    }
+    let memory = UnsafeMutableRawBufferPointer(start: raw, count: byteCount)
     arena = memory
     arenaBytes = plan.arenaBytes
     let base = memory.baseAddress!

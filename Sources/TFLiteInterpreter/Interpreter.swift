@@ -1,3 +1,4 @@
+import Foundation
 import TFLiteFormat
 import TFLiteKernels
 
@@ -165,7 +166,7 @@ public final class Interpreter {
   deinit { releaseMemory() }
 
   func releaseMemory() {
-    arena?.deallocate()
+    free(arena?.baseAddress)  // allocated with posix_memalign
     arena = nil
     for buffer in foldedStorage { buffer.deallocate() }
     foldedStorage = []

@@ -183,11 +183,15 @@ public struct NodeContext {
     return t
   }
 
-  /// Sets output `i`'s shape, checking its type when `type` is given.
+  /// Sets output `i`'s shape, checking its type when `type` is given. A shape with a negative dimension or
+  /// too many elements (`Shape.checkedElementCount`) is refused here, before anything is sized from it.
   public mutating func setOutput(_ i: Int, shape: Shape, type: TensorType? = nil) throws(KernelError) {
     let t = try output(i)
     if let type, t.type != type {
       throw error("(output \(i)) has type \(t.type); expected \(type)", tensor: t)
+    }
+    guard shape.checkedElementCount != nil else {
+      throw error("(output \(i)) would have shape \(shape): a negative dimension, or more than 2^40 elements", tensor: t)
     }
     outputs[i].shape = shape
     outputShapeSet[i] = true

@@ -24,6 +24,24 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible {
   public var rank: Int { dimensions.count }
   /// The number of elements: the product of the dimensions (1 for a scalar).
   public var elementCount: Int { dimensions.reduce(1, *) }
+  /// The most elements a shape from outside (a model, a constant tensor) may describe: 2^40, more
+  /// than any memory holds, and small enough that byte counts and strides computed from it cannot overflow.
+  public static let maxElementCount = 1 << 40
+
+  /// The number of elements, or nil when a dimension is negative or the dimensions, zeros counted
+  /// as ones, multiply past `maxElementCount`. A shape that passes can be given to `elementCount`
+  /// and `strides` (which multiply in any order, zeros included) without overflowing.
+  public var checkedElementCount: Int? {
+    var bound = 1
+    for d in dimensions {
+      guard d >= 0 else { return nil }
+      let (product, overflow) = bound.multipliedReportingOverflow(by: Swift.max(d, 1))
+      guard !overflow, product <= Shape.maxElementCount else { return nil }
+      bound = product
+    }
+    return elementCount
+  }
+
   /// Elements to step over for each dimension (row-major, contiguous).
   public var strides: [Int] {
     var result = [Int](repeating: 1, count: rank)

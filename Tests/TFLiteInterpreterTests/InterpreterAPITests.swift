@@ -162,6 +162,38 @@ struct InterpreterAPITests {
     }
   }
 
+  /// FILL(dims, 1.0) → y, for each `dims`, and one more FILL into z when `twice`.
+  static func fillModel(_ dims: [Int32], twice: Bool = false, inputShape: [Int32] = [1]) -> Model {
+    let tensors = [TensorDescription(name: "dims", type: .int32, shape: [Int32(dims.count)], buffer: 1),
+                   TensorDescription(name: "value", type: .float32, shape: inputShape),
+                   TensorDescription(name: "y", type: .float32, shape: []),
+                   TensorDescription(name: "z", type: .float32, shape: [])]
+    let fill = { (out: Int32) in OperatorDescription(opcodeIndex: 0, inputs: [0, 1], outputs: [out], options: .none) }
+    let graph = SubgraphDescription(name: "main", tensors: tensors, inputs: [1], outputs: twice ? [2, 3] : [2],
+                                    operators: twice ? [fill(2), fill(3)] : [fill(2)])
+    return Model(operatorCodes: [OperatorCode(builtin: .fill)], subgraphs: [graph],
+                 bytes: InMemoryBytes(buffers: [[], dims.withUnsafeBytes { Array($0) }]))
+  }
+
+  @Test("shapes too large to count or to allocate are refused with an error, not a trap or an abort")
+  func oversizedShapes() throws {
+    let big: [[Int32]] = [[.max, .max, .max], [.max, .max], [0, .max, .max], [1 << 20, 1 << 20]]
+    for dims in big {
+      #expect(throws: InterpreterError.self, "\(dims)") { try Interpreter(model: Self.fillModel(dims)).allocateTensors() }
+    }
+    // Two outputs of 2^39 bytes each: together more than the 2^40-byte cap on the arena.
+    #expect(throws: InterpreterError.self) { try Interpreter(model: Self.fillModel([1 << 19, 1 << 18], twice: true)).allocateTensors() }
+    // Declared shapes of graph inputs: overflowing, and negative.
+    #expect(throws: InterpreterError.self) { try Interpreter(model: Self.fillModel([2], inputShape: [.max, .max, .max])).allocateTensors() }
+    #expect(throws: InterpreterError.self) { try Interpreter(model: Self.fillModel([2], inputShape: [-3])).allocateTensors() }
+    // A sane FILL still runs.
+    let interpreter = try Interpreter(model: Self.fillModel([2, 2]))
+    try interpreter.allocateTensors()
+    try interpreter.copy([Float(1.5)], toInput: 0)
+    try interpreter.invoke()
+    #expect(try interpreter.output(0) == [Float](repeating: 1.5, count: 4))
+  }
+
   @Test("the model is shared by interpreters on several threads")
   func sharedModel() async throws {
     let model = smallModel()
