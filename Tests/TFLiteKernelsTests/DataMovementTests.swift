@@ -19,6 +19,12 @@ struct DataMovementTests {
     #expect(throws: KernelError.self) { _ = try runKernel(Reference.Reshape(), inputs: [x23, .int32s([2], [3, 2], constant: false)], outputTypes: [.float32]) }
   }
 
+  @Test("RESHAPE refuses a new shape whose product overflows")
+  func reshapeOverflow() {
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Reshape(), inputs: [x23, .int32s([3], [.max, .max, .max])], outputTypes: [.float32]) }
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Reshape(), inputs: [x23, .int64s([3], [.max, -1, .max])], outputTypes: [.float32]) }
+  }
+
   @Test("SQUEEZE and EXPAND_DIMS")
   func squeezeExpand() throws {
     let x: TestTensor = .floats([1, 3, 1], [1, 2, 3])

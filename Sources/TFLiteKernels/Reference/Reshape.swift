@@ -22,9 +22,10 @@ extension Reference {
       }
       // A shape of [0] with a non-empty input means a scalar in old converters.
       if requested == [0] && x.shape.elementCount == 1 { requested = [] }
-      let known = requested.filter { $0 != -1 }.reduce(1, *)
       let inferred = requested.filter { $0 == -1 }.count
-      guard inferred <= 1, !requested.contains(where: { $0 < -1 }) else {
+      // Counted with overflow checks: the new shape is model data and may hold any Int32 or Int64.
+      guard inferred <= 1, !requested.contains(where: { $0 < -1 }),
+            let known = Shape(requested.filter { $0 != -1 }).checkedElementCount else {
         throw node.error("new shape \(requested) is invalid", tensor: x)
       }
       if inferred == 1 {
