@@ -54,6 +54,16 @@ struct DataMovementTests {
     #expect(v[0].floats == [-1, 1, 2, -1, -1])
   }
 
+  @Test("PAD refuses paddings that overflow a dimension or the element count; PADV2 a value that is not one element")
+  func padOverflow() {
+    let x: TestTensor = .floats([1, 2], [1, 2])
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Pad(), inputs: [x, .int64s([2, 2], [0, .max, 0, 1])], outputTypes: [.float32]) }
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Pad(), inputs: [x, .int32s([2, 2], [0, .max, 0, .max])], outputTypes: [.float32]) }
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Reference.PadV2(), inputs: [x, .int32s([2, 2], [0, 1, 0, 1]), .floats([0], [])], outputTypes: [.float32])
+    }
+  }
+
   @Test("SLICE with size -1")
   func slice() throws {
     let s = try runKernel(Reference.Slice(), inputs: [x23, .int32s([2], [0, 1]), .int32s([2], [-1, 2])], outputTypes: [.float32])

@@ -21,8 +21,19 @@ func preparePadding(_ node: inout NodeContext, constantValue: Bool) throws(Kerne
   guard paddings.count == 2 * x.shape.rank, paddings.allSatisfy({ $0 >= 0 }) else {
     throw node.error("paddings \(paddings) must be non-negative (before, after) pairs, one per dimension of \(x.shape)", tensor: x)
   }
-  if constantValue { _ = try node.input(2, types: [x.type]) }
-  let outDims = (0..<x.shape.rank).map { x.shape[$0] + paddings[2 * $0] + paddings[2 * $0 + 1] }
+  if constantValue {
+    let value = try node.input(2, types: [x.type])
+    guard value.shape.elementCount == 1 else { throw node.error("(value) must hold exactly one element; it has shape \(value.shape)", tensor: value) }
+  }
+  // Added with overflow checks (paddings are model data, up to Int64.max); setOutput then bounds the
+  // shape, so the strides below cannot overflow either.
+  var outDims: [Int] = []
+  for axis in 0..<x.shape.rank {
+    let (withBefore, o1) = x.shape[axis].addingReportingOverflow(paddings[2 * axis])
+    let (dim, o2) = withBefore.addingReportingOverflow(paddings[2 * axis + 1])
+    guard !o1, !o2 else { throw node.error("paddings \(paddings) make dimension \(axis) of \(x.shape) overflow", tensor: x) }
+    outDims.append(dim)
+  }
   let outShape = Shape(outDims)
   try node.setOutput(0, shape: outShape, type: x.type)
   let zeroPoint = x.quantization?.zeroPoint.first ?? 0
