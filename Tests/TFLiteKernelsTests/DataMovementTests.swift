@@ -71,6 +71,12 @@ struct DataMovementTests {
     #expect(s[0].floats == [2, 3, 5, 6])
   }
 
+  @Test("SLICE refuses INT64 begins at the ends of the range instead of overflowing")
+  func sliceExtremes() {
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Slice(), inputs: [x23, .int64s([2], [0, .max]), .int64s([2], [1, 1])], outputTypes: [.float32]) }
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Slice(), inputs: [x23, .int64s([2], [0, .min]), .int64s([2], [1, -1])], outputTypes: [.float32]) }
+  }
+
   func stridedSlice(_ x: TestTensor, _ begin: [Int32], _ end: [Int32], _ strides: [Int32], _ options: StridedSliceOptions) throws -> TestOutput {
     try runKernel(Reference.StridedSlice(), options: .stridedSlice(options),
                   inputs: [x, .int32s([begin.count], begin), .int32s([end.count], end), .int32s([strides.count], strides)], outputTypes: [.float32])[0]

@@ -17,8 +17,9 @@ extension Reference {
       var sizes: [Int] = []
       for axis in 0..<x.shape.rank {
         let n = x.shape[axis]
-        let s = size[axis] == -1 ? n - begin[axis] : size[axis]
-        guard begin[axis] >= 0, s >= 0, begin[axis] + s <= n else {
+        // Begin is checked before anything is computed from it: begin and size are model data, up to ±Int64.max.
+        guard (0...n).contains(begin[axis]), case let s = size[axis] == -1 ? n - begin[axis] : size[axis],
+              s >= 0, s <= n - begin[axis] else {
           throw node.error("begin \(begin) and size \(size) fall outside \(x.shape)", tensor: x)
         }
         sizes.append(s)
