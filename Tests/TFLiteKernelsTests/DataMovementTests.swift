@@ -116,6 +116,22 @@ struct DataMovementTests {
     #expect(h.floats == [2, 5])
   }
 
+  @Test("STRIDED_SLICE with INT64 extremes selects as clamped values do instead of overflowing")
+  func stridedSliceExtremes() throws {
+    func run(_ begin: [Int64], _ end: [Int64], _ strides: [Int64], _ options: StridedSliceOptions = StridedSliceOptions()) throws -> TestOutput {
+      try runKernel(Reference.StridedSlice(), options: .stridedSlice(options),
+                    inputs: [x23, .int64s([2], begin), .int64s([2], end), .int64s([2], strides)], outputTypes: [.float32])[0]
+    }
+    // x[:, ::Int64.max] and x[:, ::Int64.min]: the first and last column.
+    let a = try run([0, 0], [2, 3], [1, .max])
+    #expect(a.shape == [2, 1] && a.floats == [1, 4])
+    let b = try run([0, 2], [2, .min], [1, .min])
+    #expect(b.shape == [2, 1] && b.floats == [3, 6])
+    // offset: an end of Int64.max past begin reaches the end.
+    let c = try run([0, 1], [1, .max], [1, 1], StridedSliceOptions(offset: true))
+    #expect(c.shape == [1, 2] && c.floats == [2, 3])
+  }
+
   @Test("CONCATENATION on the last axis, PACK and UNPACK")
   func concatPackUnpack() throws {
     let c = try runKernel(Reference.Concatenation(), options: .concatenation(ConcatenationOptions(axis: -1)),

@@ -57,21 +57,26 @@ extension Reference {
       for (axis, e) in dense.enumerated() {
         let n = x.shape[axis]
         guard e.stride != 0 else { throw node.error("stride for dimension \(axis) is 0") }
-        var first: Int, length: Int
+        var first: Int, length: Int, step = 0
         if e.shrink {
           first = e.begin < 0 ? e.begin + n : e.begin
           guard first >= 0, first < n else { throw node.error("index \(e.begin) is out of range for dimension \(axis) of \(x.shape)", tensor: x) }
           length = 1
           keptLengths.append(-1)
         } else {
-          let s = e.stride
+          // begin, end and stride are model data and may be any Int64. A stride longer than the dimension
+          // selects what one of length max(n, 1) does, and an end beyond ±(n + 1) what one at ±(n + 1)
+          // does: clamped first, nothing below can overflow.
+          let s = e.stride > 0 ? min(e.stride, max(n, 1)) : max(e.stride, -max(n, 1))
+          let end = min(max(e.end, -(n + 1)), n + 1)
+          step = s * inputStrides[axis]
           func clamp(_ v: Int) -> Int { s > 0 ? min(max(v, 0), n) : min(max(v, -1), n - 1) }
           first = e.beginMasked ? (s > 0 ? 0 : n - 1) : clamp(e.begin < 0 ? e.begin + n : e.begin)
           var stop: Int
           if options.offset && !e.endMasked {
-            stop = clamp(first + e.end)
+            stop = clamp(first + end)
           } else {
-            stop = e.endMasked ? (s > 0 ? n : -1) : clamp(e.end < 0 ? e.end + n : e.end)
+            stop = e.endMasked ? (s > 0 ? n : -1) : clamp(end < 0 ? end + n : end)
           }
           if n == 0 { first = 0; stop = 0 }
           length = s > 0 ? max(0, (stop - first + s - 1) / s) : max(0, (first - stop + (-s) - 1) / (-s))
@@ -79,7 +84,7 @@ extension Reference {
         }
         start += first * inputStrides[axis]
         sizes.append(length)
-        steps.append(e.shrink ? 0 : e.stride * inputStrides[axis])
+        steps.append(step)
       }
 
       // Output shape: walk the sparse spec again, inserting new axes and dropping shrunk ones.
