@@ -157,6 +157,16 @@ struct DataMovementTests {
     #expect(v[1].floats == [2, 3, 5, 6])
   }
 
+  @Test("SPLIT_V refuses sizes whose sum overflows")
+  func splitVOverflow() {
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Reference.SplitV(), inputs: [x23, .int64s([2], [.max, .max]), .int32s([], [1])], outputTypes: [.float32, .float32])
+    }
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Reference.SplitV(), inputs: [x23, .int64s([3], [.max, 1, -1]), .int32s([], [1])], outputTypes: [.float32, .float32, .float32])
+    }
+  }
+
   @Test("SHAPE, FILL and ZEROS_LIKE")
   func shapeFill() throws {
     #expect(try runKernel(Reference.ShapeOf(), inputs: [x23], outputTypes: [.int32])[0].int32s == [2, 3])

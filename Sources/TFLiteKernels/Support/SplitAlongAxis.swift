@@ -5,11 +5,18 @@ func prepareSplit(_ node: inout NodeContext, input: TensorInfo, axis rawAxis: In
   guard let elementSize = input.type.byteSize else { throw node.error("(input) has unsupported type \(input.type)", tensor: input) }
   guard let axis = input.shape.normalizedAxis(rawAxis) else { throw node.error("axis \(rawAxis) is out of range for \(input.shape)", tensor: input) }
   let total = input.shape[axis]
-  var sizes = requested
-  let inferred = sizes.filter { $0 == -1 }.count
-  if inferred == 1 { sizes = sizes.map { $0 == -1 ? total - requested.filter { $0 != -1 }.reduce(0, +) : $0 } }
-  guard sizes.count == node.outputs.count, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == total else {
-    throw node.error("cannot split dimension \(axis) of \(input.shape) into \(requested) for \(node.outputs.count) outputs", tensor: input)
+  let refusal = node.error("cannot split dimension \(axis) of \(input.shape) into \(requested) for \(node.outputs.count) outputs", tensor: input)
+  // The given sizes are summed with overflow checks: SPLIT_V's sizes are model data, up to Int64.max.
+  var known = 0
+  for s in requested where s != -1 {
+    let (sum, overflow) = known.addingReportingOverflow(s)
+    guard s >= 0, !overflow else { throw refusal }
+    known = sum
+  }
+  let inferred = requested.filter { $0 == -1 }.count
+  let sizes = inferred == 1 ? requested.map { $0 == -1 ? total - known : $0 } : requested
+  guard sizes.count == node.outputs.count, inferred <= 1, sizes.allSatisfy({ $0 >= 0 }), inferred == 1 || known == total else {
+    throw refusal
   }
   for (i, s) in sizes.enumerated() {
     var dims = input.shape.dimensions
