@@ -36,6 +36,17 @@ struct ComparisonSelectTests {
     #expect(b[0].floats == [1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2])
   }
 
+  @Test("TILE refuses multiples that overflow; BROADCAST_TO a negative or overflowing target")
+  func tileBroadcastOverflow() {
+    let x: TestTensor = .floats([1, 2], [1, 2])
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Tile(), inputs: [x, .int64s([2], [1, .max])], outputTypes: [.float32]) }
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.Tile(), inputs: [x, .int32s([2], [.max, .max])], outputTypes: [.float32]) }
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.BroadcastTo(), inputs: [.floats([1], [1]), .int32s([1], [-5])], outputTypes: [.float32]) }
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Reference.BroadcastTo(), inputs: [.floats([1], [1]), .int32s([3], [.max, .max, .max])], outputTypes: [.float32])
+    }
+  }
+
   @Test("RANGE from constant scalars")
   func range() throws {
     let r = try runKernel(Reference.RangeOf(), inputs: [.int32s([], [2]), .int32s([], [9]), .int32s([], [3])], outputTypes: [.int32])

@@ -14,7 +14,14 @@ extension Reference {
       guard multiples.count == x.shape.rank, multiples.allSatisfy({ $0 >= 0 }) else {
         throw node.error("multiples \(multiples) must be non-negative, one per dimension of \(x.shape)", tensor: x)
       }
-      let out = Shape(zip(x.shape.dimensions, multiples).map { $0 * $1 })
+      // Multiplied with overflow checks: multiples are model data, up to Int64.max.
+      var dims: [Int] = []
+      for (d, m) in zip(x.shape.dimensions, multiples) {
+        let (product, overflow) = d.multipliedReportingOverflow(by: m)
+        guard !overflow else { throw node.error("multiples \(multiples) make \(x.shape) overflow", tensor: x) }
+        dims.append(product)
+      }
+      let out = Shape(dims)
       try node.setOutput(0, shape: out, type: x.type)
       return prepareBroadcastCopy(from: x.shape, to: out, elementSize: elementSize, wrapping: true)
     }
