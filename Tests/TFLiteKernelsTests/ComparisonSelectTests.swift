@@ -88,6 +88,12 @@ struct ComparisonSelectTests {
     #expect(Tolerance.firstMismatch(out[0].floats, [-0.6931472, -0.6931472]) == nil)
   }
 
+  @Test("EMBEDDING_LOOKUP refuses a quantized table whose zero point is outside its type's range")
+  func embeddingLookupZeroPoint() {
+    let q: TestTensor = .int8s([2, 2], [1, -2, 3, 4], scale: [0.5], zeroPoint: [.min])
+    #expect(throws: KernelError.self) { _ = try runKernel(Reference.EmbeddingLookup(), inputs: [.int32s([1], [1]), q], outputTypes: [.float32]) }
+  }
+
   @Test("EMBEDDING_LOOKUP copies float rows and dequantizes INT8 tables")
   func embeddingLookup() throws {
     let table: TestTensor = .floats([3, 2], [0, 1, 10, 11, 20, 21], constant: true)

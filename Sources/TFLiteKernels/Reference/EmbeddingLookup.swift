@@ -35,6 +35,11 @@ extension Reference {
         throw node.error("(table) \(table.type) cannot fill a \(output.type) output", tensor: table)
       }
       let scales = q.scale, zeroPoints = q.zeroPoint
+      // Zero points are model data: outside the storage range (Int64.min) `value - zero` would overflow at invoke.
+      let storable: ClosedRange<Int64> = table.type == .int8 ? -128...127 : 0...255
+      guard zeroPoints.allSatisfy({ storable.contains($0) }) else {
+        throw node.error("(table) has zero points \(zeroPoints) outside the \(table.type) range", tensor: table)
+      }
       return PreparedOp { io in
         let idx = io.inputs[0].int32s, t = io.inputs[1], y = io.outputs[0].floats
         for i in 0..<n {
