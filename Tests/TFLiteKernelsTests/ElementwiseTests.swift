@@ -69,6 +69,13 @@ struct ElementwiseTests {
     #expect(try runKernel(Reference.floorDiv, inputs: [.int32s([2], [7, -7]), .int32s([2], [2, 2])], outputTypes: [.int32])[0].int32s == [3, -4])
   }
 
+  @Test("INT32 POW squares and multiplies: a huge exponent finishes at once and wraps like repeated multiplication")
+  func integerPow() throws {
+    let out = try runKernel(Reference.pow, inputs: [.int32s([5], [3, 2, -1, 1, 7], constant: false), .int32s([5], [4, 31, .max, .max, -1], constant: false)],
+                            outputTypes: [.int32])
+    #expect(out[0].int32s == [81, .min, -1, 1, 0])
+  }
+
   @Test("unary kernels: TANH, LOGISTIC, EXP, LOG, SQRT, RSQRT, SQUARE, NEG, ABS, RELU")
   func unary() throws {
     let x: TestTensor = .floats([4], [0, 1, 4, 0.25])
