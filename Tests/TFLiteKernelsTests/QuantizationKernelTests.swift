@@ -25,6 +25,17 @@ struct QuantizationKernelTests {
     #expect(u8[0].bytes == [0, 255])
   }
 
+  @Test("QUANTIZE stores NaN as the zero point, and refuses a zero point its type cannot store")
+  func quantizeNaN() throws {
+    let q = QuantizationParameters(scale: [0.5], zeroPoint: [10])
+    let out = try runKernel(Reference.Quantize(), inputs: [.floats([2], [.nan, 1])], outputTypes: [.int8], outputQuantization: [q])
+    #expect(out[0].int8s == [10, 12])
+    #expect(throws: KernelError.self) {
+      _ = try runKernel(Reference.Quantize(), inputs: [.floats([1], [.nan])], outputTypes: [.int8],
+                        outputQuantization: [QuantizationParameters(scale: [0.5], zeroPoint: [1 << 40])])
+    }
+  }
+
   @Test("DEQUANTIZE per tensor, per channel, and FLOAT16")
   func dequantize() throws {
     let perTensor = try runKernel(Reference.Dequantize(), inputs: [.int8s([3], [-128, 0, 127], scale: [0.5], zeroPoint: [-1])], outputTypes: [.float32])

@@ -14,17 +14,23 @@ extension Reference {
         throw node.error("(output) needs one positive quantization scale", tensor: y)
       }
       try node.setOutput(0, shape: x.shape)
-      let scale = q.scale[0], zeroPoint = Float(q.zeroPoint.first ?? 0)
       let (low, high): (Float, Float) = switch y.type {
       case .int8: (-128, 127)
       case .uint8: (0, 255)
       default: (-32768, 32767)
       }
+      // NaN is stored as the zero point, so the zero point must itself be storable.
+      let zero = q.zeroPoint.first ?? 0
+      guard Float(zero) >= low, Float(zero) <= high else {
+        throw node.error("(output) zero point \(zero) is outside the \(y.type) range", tensor: y)
+      }
+      let scale = q.scale[0], zeroPoint = Float(zero)
       return PreparedOp { io in
         let x = io.inputs[0].floats, y = io.outputs[0]
         for i in 0..<x.count {
-          let v = min(high, max(low, roundHalfAwayFromZero(x[i] / scale) + zeroPoint))
-          y.store(integer: Int64(v.isNaN ? zeroPoint : v), at: i)
+          let r = roundHalfAwayFromZero(x[i] / scale) + zeroPoint
+          // NaN is tested before clamping: max(low, .nan) is low, which would store NaN as the lowest value.
+          y.store(integer: Int64(r.isNaN ? zeroPoint : min(high, max(low, r))), at: i)
         }
       }
     }
