@@ -34,11 +34,15 @@ extension Interpreter {
     let nodeCount = nodes.count
     shapes = tensors.indices.map { resizedInputs[$0] ?? Shape(schemaDimensions: tensors[$0].shape) }
     constants = Array(repeating: nil, count: tensors.count)
-    // Every declared shape is checked once here (as LiteRT does when it reads a model), so that kernels
-    // and the sizes below can multiply dimensions without overflowing.
-    for t in tensors.indices { _ = try checkedByteCount(ofTensor: t) }
     // Graph inputs always get arena memory (callers write them), even if the model gave them data.
     let inputSet = Set(subgraph.inputs.map(Int.init))
+    // The shapes kernels start from are checked here: graph inputs (as declared or resized), constants
+    // and variables, so that kernels and the sizes below can multiply dimensions without overflowing.
+    // Every other tensor's shape is the one a kernel sets, checked by setOutput and again below; what
+    // the model declares for it is not used, so it is not held against the model.
+    for t in tensors.indices where inputSet.contains(t) || tensors[t].buffer != 0 || tensors[t].isVariable {
+      _ = try checkedByteCount(ofTensor: t)
+    }
     for (index, tensor) in tensors.enumerated() where tensor.buffer != 0 && !inputSet.contains(index) {
       let bytes = model.bufferBytes(Int(tensor.buffer))
       guard bytes.count > 0 else { continue }
