@@ -114,7 +114,8 @@ public final class Interpreter {
   /// Creates an interpreter for `model`; checks that every operator has a kernel.
   ///
   /// Throws: `InterpreterError.unsupportedOperators` listing every missing operator;
-  /// `.invalidModel` when the subgraph or an operator code index does not exist.
+  /// `.invalidModel` when the subgraph or an operator code index does not exist, or when the
+  /// graph's dataflow is unsound (see `checkDataflow`).
   public init(model: Model, options: Options = Options()) throws(InterpreterError) {
     self.model = model
     self.options = options
@@ -156,11 +157,48 @@ public final class Interpreter {
                         options: op.options, customOptions: op.customOptions, isCustom: code.builtin == .custom,
                         builtin: code.builtin))
     }
+    try Self.checkDataflow(nodes, in: subgraph, model: model)
     self.graphNodes = nodes
     self.nodes = nodes
     threadPool = options.threads > 1 ? ThreadPool(threads: options.threads) : nil
     shapes = subgraph.tensors.map { Shape(schemaDimensions: $0.shape) }
     constants = Array(repeating: nil, count: tensorCount)
+  }
+
+  /// Refuses graphs whose memory plan and fusion would be unsound, before either looks at them:
+  /// a tensor written by two nodes (it would get the size of one and be written at the size of
+  /// the other), a node writing constant data (the model's buffer, shared or mapped read-only,
+  /// would be overwritten), and a node reading a tensor that nothing has written by then (fusion
+  /// walks back to producers and assumes they come first). Variables hold state across nodes,
+  /// so they may be written by several nodes and read before any; TFLite refuses variables that
+  /// carry buffer data, and so does this (allocation would zero the model's buffer).
+  static func checkDataflow(_ nodes: [Node], in subgraph: SubgraphDescription, model: Model) throws(InterpreterError) {
+    let tensors = subgraph.tensors
+    let graphInputs = Set(subgraph.inputs.map(Int.init))
+    let hasData = tensors.map { $0.buffer != 0 && model.bufferBytes(Int($0.buffer)).count > 0 }
+    var writer = [Int?](repeating: nil, count: tensors.count)
+    for (i, node) in nodes.enumerated() {
+      for t in node.outputs where !tensors[t].isVariable {
+        if let other = writer[t] {
+          throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" is written by node \(other) (\(nodes[other].name)) and again by node \(i) (\(node.name))")
+        }
+        if hasData[t] && !graphInputs.contains(t) {
+          throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" has constant data but node \(i) (\(node.name)) writes it")
+        }
+        writer[t] = i
+      }
+    }
+    for t in tensors.indices where tensors[t].isVariable && hasData[t] {
+      throw .invalidModel("variable tensor \(t) \"\(tensors[t].name)\" has buffer data; variables start at zero")
+    }
+    for (i, node) in nodes.enumerated() {
+      for t in node.inputs where t >= 0 && !graphInputs.contains(t) && !tensors[t].isVariable && !hasData[t] {
+        guard let w = writer[t], w < i else {
+          let by = writer[t].map { " by node \($0) (\(nodes[$0].name)), after it" } ?? " by no node"
+          throw .invalidModel("tensor \(t) \"\(tensors[t].name)\" is read by node \(i) (\(node.name)) but has no data and is written\(by)")
+        }
+      }
+    }
   }
 
   deinit { releaseMemory() }

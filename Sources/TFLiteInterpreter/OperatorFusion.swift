@@ -456,7 +456,12 @@ struct FusionContext {
     // Steps in node order; operands are the chain's inputs (first use order) or earlier units' results (a unit's
     // results are read only after it: a result read by an earlier node would not have been taken).
     let ordered = units.keys.sorted()
-    let computed = Set(units.values.flatMap { $0.results.map(\.tensor) })
+    var computedBy: [Int: Int] = [:]
+    for (node, unit) in units { for r in unit.results { computedBy[r.tensor] = node } }
+    // A unit reading a result of its own or of a later unit (a variable updated in place) has no value to
+    // start from inside the chain: leave such a chain unfused.
+    for node in ordered where units[node]!.operands.contains(where: { computedBy[$0].map { $0 >= node } ?? false }) { return nil }
+    let computed = Set(computedBy.keys)
     var inputs: [Int] = []
     for node in ordered {
       for t in units[node]!.operands where !computed.contains(t) && !inputs.contains(t) { inputs.append(t) }

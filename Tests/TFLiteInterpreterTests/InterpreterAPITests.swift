@@ -194,6 +194,73 @@ struct InterpreterAPITests {
     #expect(try interpreter.output(0) == [Float](repeating: 1.5, count: 4))
   }
 
+  /// A float graph with input tensors `inputs`; `data` gives constant buffers by tensor index.
+  static func floatGraph(_ tensors: [(name: String, shape: [Int32])], inputs: [Int32], outputs: [Int32],
+                         operators: [OperatorDescription], codes: [OperatorCode], data: [Int: [Float]] = [:],
+                         variables: Set<Int> = [], int32Data: [Int: [Int32]] = [:]) -> Model {
+    var buffers: [[UInt8]] = [[]]
+    let descriptions = tensors.enumerated().map { i, t in
+      var buffer: UInt32 = 0
+      if let values = data[i] { buffer = UInt32(buffers.count); buffers.append(values.withUnsafeBytes { Array($0) }) }
+      if let values = int32Data[i] { buffer = UInt32(buffers.count); buffers.append(values.withUnsafeBytes { Array($0) }) }
+      return TensorDescription(name: t.name, type: int32Data[i] == nil ? .float32 : .int32, shape: t.shape, buffer: buffer,
+                               isVariable: variables.contains(i))
+    }
+    let graph = SubgraphDescription(name: "main", tensors: descriptions, inputs: inputs, outputs: outputs, operators: operators)
+    return Model(operatorCodes: codes, subgraphs: [graph], bytes: InMemoryBytes(buffers: buffers))
+  }
+
+  @Test("unsound dataflow is refused before allocation: two writers, a written constant, a read before any write")
+  func unsoundDataflow() throws {
+    let add = { (a: Int32, b: Int32, out: Int32) in
+      OperatorDescription(opcodeIndex: 0, inputs: [a, b], outputs: [out], options: .add(ArithmeticOptions()))
+    }
+    func refusal(_ model: Model) -> String? {
+      do { try Interpreter(model: model).allocateTensors() } catch { return error.description }
+      return nil
+    }
+    // Two writers: t would be sized for one and written (a million floats) by the other.
+    let twoWriters = Self.floatGraph([("x", [1 << 20]), ("y", [1]), ("t", [1])], inputs: [0, 1], outputs: [2],
+                                     operators: [add(0, 0, 2), add(1, 1, 2)], codes: [OperatorCode(builtin: .add)])
+    let a = refusal(twoWriters)
+    #expect(a?.contains("tensor 2 \"t\" is written by node 0 (ADD v1) and again by node 1") == true, "\(a ?? "none")")
+    // A node writing a constant: the model's buffer (shared by every interpreter) would be overwritten.
+    let writesConstant = Self.floatGraph([("x", [1]), ("c", [1])], inputs: [0], outputs: [1], operators: [add(0, 0, 1)],
+                                         codes: [OperatorCode(builtin: .add)], data: [1: [7]])
+    let b = refusal(writesConstant)
+    #expect(b?.contains("tensor 1 \"c\" has constant data but node 0") == true, "\(b ?? "none")")
+    #expect(writesConstant.bufferBytes(1).loadUnaligned(as: Float.self) == 7)
+    // MEAN reads t5, which only a later NEG writes; fusion used to walk forward to it and trap.
+    let codes = [OperatorCode(builtin: .mean), OperatorCode(builtin: .sub), OperatorCode(builtin: .neg)]
+    let readEarly = Self.floatGraph([("x", [1, 4]), ("t1", [1, 1]), ("axes", [1]), ("out", [1, 4]), ("t5", [1, 4])],
+                                    inputs: [0], outputs: [3],
+                                    operators: [OperatorDescription(opcodeIndex: 0, inputs: [4, 2], outputs: [1], options: .reducer(ReducerOptions(keepDims: true))),
+                                                OperatorDescription(opcodeIndex: 1, inputs: [0, 1], outputs: [3], options: .sub(ArithmeticOptions())),
+                                                OperatorDescription(opcodeIndex: 2, inputs: [0], outputs: [4])],
+                                    codes: codes, int32Data: [2: [-1]])
+    let c = refusal(readEarly)
+    #expect(c?.contains("tensor 4 \"t5\" is read by node 0 (MEAN v1) but has no data and is written by node 2 (NEG v1), after it") == true, "\(c ?? "none")")
+    // A variable with buffer data: allocation would zero the model's buffer.
+    let variableWithData = Self.floatGraph([("x", [1]), ("v", [1]), ("y", [1])], inputs: [0], outputs: [2], operators: [add(0, 1, 2)],
+                                           codes: [OperatorCode(builtin: .add)], data: [1: [3]], variables: [1])
+    #expect(refusal(variableWithData)?.contains("variable tensor 1 \"v\" has buffer data") == true)
+  }
+
+  @Test("variables may be read before they are written and written by several nodes")
+  func variableDataflow() throws {
+    let add = { (a: Int32, b: Int32, out: Int32) in
+      OperatorDescription(opcodeIndex: 0, inputs: [a, b], outputs: [out], options: .add(ArithmeticOptions()))
+    }
+    let model = Self.floatGraph([("x", [1]), ("v", [1]), ("y", [1])], inputs: [0], outputs: [2],
+                                operators: [add(1, 0, 2), add(0, 0, 1), add(0, 1, 1)], codes: [OperatorCode(builtin: .add)],
+                                variables: [1])
+    let interpreter = try Interpreter(model: model)
+    try interpreter.allocateTensors()
+    try interpreter.copy([Float(2)], toInput: 0)
+    try interpreter.invoke()
+    #expect(try interpreter.output(0) == [Float(2)])  // v starts at zero
+  }
+
   @Test("the model is shared by interpreters on several threads")
   func sharedModel() async throws {
     let model = smallModel()
