@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TFLiteFormat
 import TFLiteInterpreter
 import WordPiece
 @testable import TextTasks
@@ -102,6 +103,70 @@ import WordPiece
     let task = Task { try await answerer.answer("what weather?", in: document) }
     task.cancel()
     await #expect(throws: CancellationError.self) { try await task.value }
+  }
+
+  /// A model with the QA contract (S = 16) whose start logits are float(ids) + float(mask) and whose end
+  /// logits are computed by `end` from float(ids) (tensor 3) and float(mask) (tensor 4) into tensor 5.
+  static func contractModel(declaredOutput: [Int32] = [1, 16], end: [OperatorDescription], endCode: OperatorCode) -> Model {
+    let s: Int32 = 16
+    let tensors = [
+      TensorDescription(name: "ids", type: .int32, shape: [1, s]),
+      TensorDescription(name: "mask", type: .int32, shape: [1, s]),
+      TensorDescription(name: "segment_ids", type: .int32, shape: [1, s]),
+      TensorDescription(name: "ids_float", type: .float32, shape: [1, s]),
+      TensorDescription(name: "mask_float", type: .float32, shape: [1, s]),
+      TensorDescription(name: "end_logits", type: .float32, shape: declaredOutput),
+      TensorDescription(name: "start_logits", type: .float32, shape: declaredOutput),
+      TensorDescription(name: "axes", type: .int32, shape: [1], buffer: 1),
+    ]
+    let operators = [
+      OperatorDescription(opcodeIndex: 0, inputs: [0], outputs: [3]),
+      OperatorDescription(opcodeIndex: 0, inputs: [1], outputs: [4]),
+      OperatorDescription(opcodeIndex: 1, inputs: [3, 4], outputs: [6], options: .add(ArithmeticOptions())),
+    ] + end
+    let graph = SubgraphDescription(name: "main", tensors: tensors, inputs: [0, 1, 2], outputs: [5, 6], operators: operators)
+    return Model(operatorCodes: [OperatorCode(builtin: .cast), OperatorCode(builtin: .add), endCode], subgraphs: [graph],
+                 bytes: InMemoryBytes(buffers: [[], [Int32(1)].withUnsafeBytes { Array($0) }]))
+  }
+
+  @Test func logitsShorterThanTheSequenceAreAContractError() async throws {
+    // MEAN over the sequence: end_logits declared [1, 16], computed [1, 1].
+    let mean = OperatorDescription(opcodeIndex: 2, inputs: [3, 7], outputs: [5], options: .reducer(ReducerOptions(keepDims: true)))
+    let model = Self.contractModel(end: [mean], endCode: OperatorCode(builtin: .mean))
+    for mode in [QuestionAnswerer.Mode.standard, .tfliteCompatible] {
+      var options = QuestionAnswerer.Options()
+      options.mode = mode
+      let answerer = try QuestionAnswerer(model: model, vocabulary: try Self.vocabulary(), options: options)
+      await #expect {
+        try await answerer.answer("who was born?", in: "Tesla was born in July.")
+      } throws: { error in
+        "\(error)".contains("expected end_logits holding 16 values; found 1 after running the model")
+      }
+    }
+  }
+
+  @Test func nonFiniteLogitsAreAnError() async throws {
+    // LOG(mask): -inf at the padding; DIV(mask, mask): NaN there.
+    let cases: [(OperatorDescription, OperatorCode)] = [
+      (OperatorDescription(opcodeIndex: 2, inputs: [4], outputs: [5]), OperatorCode(builtin: .log)),
+      (OperatorDescription(opcodeIndex: 2, inputs: [4, 4], outputs: [5], options: .div(.none)), OperatorCode(builtin: .div)),
+    ]
+    for (op, code) in cases {
+      let answerer = try QuestionAnswerer(model: Self.contractModel(end: [op], endCode: code), vocabulary: try Self.vocabulary())
+      await #expect {
+        try await answerer.answer("who was born?", in: "Tesla was born in July.")
+      } throws: { error in
+        guard case QuestionAnsweringError.nonFiniteLogits(let output, let position, _) = error else { return false }
+        return output == "end_logits" && position > 0
+      }
+    }
+  }
+
+  @Test func outputShapesTooLargeToMultiplyAreAContractError() throws {
+    // 65536 × 65536 × 16 overflows Int32.
+    let mean = OperatorDescription(opcodeIndex: 2, inputs: [3, 7], outputs: [5], options: .reducer(ReducerOptions(keepDims: true)))
+    let model = Self.contractModel(declaredOutput: [65536, 65536, 16], end: [mean], endCode: OperatorCode(builtin: .mean))
+    #expect(throws: QuestionAnsweringError.self) { try QuestionAnswerer(model: model, vocabulary: try Self.vocabulary()) }
   }
 
   func text(of document: QADocument, passage: Int) -> String? {

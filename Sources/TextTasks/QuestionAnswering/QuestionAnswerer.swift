@@ -146,6 +146,7 @@ public final class QuestionAnswerer: Sendable {
   ///   - limit: how many answers to return.
   ///   - progress: called after each window the model reads, with (windows read, windows to read).
   /// - Throws: `QuestionAnsweringError.emptyQuestion`, `.sequenceTooShort`, `.interpreter` if a run fails,
+  ///   `.modelContract` if the logits come out shorter than the sequence, `.nonFiniteLogits` for NaN or infinity,
   ///   and `CancellationError` when the task is cancelled (checked between windows).
   public func answer(_ question: String, in document: QADocument, limit: Int = 5,
                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [Answer] {
@@ -163,16 +164,32 @@ public final class QuestionAnswerer: Sendable {
   /// Runs the model on one window and returns (start logits, end logits).
   func run(ids: [Int32], mask: [Int32], segments: [Int32]) throws(QuestionAnsweringError) -> (start: [Float], end: [Float]) {
     try pool.withInterpreter { interpreter throws(QuestionAnsweringError) in
+      let start: [Float], end: [Float]
       do throws(InterpreterError) {
         try interpreter.copy(ids, toInput: binding.ids)
         try interpreter.copy(mask, toInput: binding.mask)
         try interpreter.copy(segments, toInput: binding.segmentIDs)
         try interpreter.invoke()
-        let start: [Float] = try interpreter.output(binding.startLogits)
-        let end: [Float] = try interpreter.output(binding.endLogits)
-        return (start, end)
+        start = try interpreter.output(binding.startLogits)
+        end = try interpreter.output(binding.endLogits)
       } catch {
         throw .interpreter(error)
+      }
+      try Self.checkLogits(start: start, end: end, sequenceLength: binding.sequenceLength)
+      return (start, end)
+    }
+  }
+
+  /// The decoders index every position of the window and rank spans by sums of logits, so a model
+  /// whose outputs come out shorter than declared, or that scores NaN or infinity anywhere, is
+  /// refused here rather than trapping or ranking answers arbitrarily.
+  static func checkLogits(start: [Float], end: [Float], sequenceLength: Int) throws(QuestionAnsweringError) {
+    for (name, logits) in [("start_logits", start), ("end_logits", end)] {
+      guard logits.count >= sequenceLength else {
+        throw .modelContract(expected: "\(name) holding \(sequenceLength) values", found: "\(logits.count) after running the model")
+      }
+      if let i = logits.prefix(sequenceLength).firstIndex(where: { !$0.isFinite }) {
+        throw .nonFiniteLogits(output: name, position: i, value: logits[i])
       }
     }
   }

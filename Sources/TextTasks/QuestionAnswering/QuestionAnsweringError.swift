@@ -21,6 +21,8 @@ public enum QuestionAnsweringError: Error, Sendable, CustomStringConvertible {
   case emptyQuestion
   /// The model's sequence is too short to hold the question and any context.
   case sequenceTooShort(sequenceLength: Int, questionTokens: Int)
+  /// The model scored a position NaN or infinite: spans cannot be ranked.
+  case nonFiniteLogits(output: String, position: Int, value: Float)
 
   public var description: String {
     switch self {
@@ -36,6 +38,8 @@ public enum QuestionAnsweringError: Error, Sendable, CustomStringConvertible {
     case .emptyQuestion: "the question is empty (it has no words the tokenizer keeps)"
     case .sequenceTooShort(let s, let q):
       "the model reads \(s) tokens at a time, too few for a question of \(q) tokens and some context; hint: ask a shorter question"
+    case .nonFiniteLogits(let output, let position, let value):
+      "the model gave \(value) as \(output)[\(position)]; answers cannot be ranked on scores that are not finite numbers"
     }
   }
 }
