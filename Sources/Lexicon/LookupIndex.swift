@@ -120,27 +120,30 @@ final class LookupIndex: Sendable {
         return c != 0 ? c < 0 : a < b
       }
     }
-    // Drop exact duplicates: same folded key run, same headword, same definition.
+    // Drop exact duplicates: same folded key run, same headword, same definition. A set per run keeps
+    // this linear: a run can be thousands of entries long (one headword repeated throughout an index).
+    struct Entry: Hashable {
+      let headword: [UInt8]
+      let definitionOffset: UInt64
+      let definitionSize: UInt32
+    }
     var kept: [Record] = []
     kept.reserveCapacity(records.count)
     var warnings: [IndexWarning] = []
-    var runStart = 0
+    var seenInRun: Set<Entry> = []
     strings.withUnsafeBytes { blob in
       for i in order {
         let record = records[i]
         if let last = kept.last,
            compareBytes(blob, Int(last.foldedOffset), Int(last.foldedLength), blob, Int(record.foldedOffset), Int(record.foldedLength)) != 0 {
-          runStart = kept.count
+          seenInRun.removeAll(keepingCapacity: true)
         }
-        let duplicate = kept[runStart...].contains { other in
-          other.definitionOffset == record.definitionOffset && other.definitionSize == record.definitionSize
-            && compareBytes(blob, Int(other.headwordOffset), Int(other.headwordLength), blob, Int(record.headwordOffset), Int(record.headwordLength)) == 0
-        }
-        if duplicate {
-          let word = String(decoding: blob[Int(record.headwordOffset)..<Int(record.headwordOffset) + Int(record.headwordLength)], as: UTF8.self)
-          warnings.append(IndexWarning(path: path, position: nil, reason: "duplicate entry for \"\(word)\" (same definition twice); kept one"))
-        } else {
+        let headword = Array(blob[Int(record.headwordOffset)..<Int(record.headwordOffset) + Int(record.headwordLength)])
+        if seenInRun.insert(Entry(headword: headword, definitionOffset: record.definitionOffset, definitionSize: record.definitionSize)).inserted {
           kept.append(record)
+        } else {
+          let word = String(decoding: headword, as: UTF8.self)
+          warnings.append(IndexWarning(path: path, position: nil, reason: "duplicate entry for \"\(word)\" (same definition twice); kept one"))
         }
       }
     }

@@ -162,6 +162,27 @@ import Testing
     #expect(dictionary.warnings.count == 1)
   }
 
+  @Test func oneHeadwordRepeatedThroughoutTheIndexOpensQuickly() throws {
+    // 20,000 entries for one headword at distinct offsets, and one exact duplicate: the duplicate check
+    // compared each entry with all the others of its key (17 s in a debug build).
+    let count = 20_000
+    let base = folder + "/repeated"
+    func base64(_ n: Int) -> String {
+      let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+      var n = n, digits: [Character] = []
+      repeat { digits.append(alphabet[n % 64]); n /= 64 } while n > 0
+      return String(digits.reversed())
+    }
+    try String(repeating: "x", count: count).write(toFile: base + ".dict", atomically: true, encoding: .utf8)
+    let lines = (0..<count).map { "word\t\(base64($0))\tB\n" } + ["word\tA\tB\n"]
+    try lines.joined().write(toFile: base + ".index", atomically: true, encoding: .utf8)
+    let started = ContinuousClock.now
+    let dictionary = try OfflineDictionary.open(try #require(DictionarySource.dictd(index: base + ".index")), cacheDirectory: nil)
+    #expect(ContinuousClock.now - started < .seconds(8))
+    #expect(dictionary.entryCount(for: "word") == count)
+    #expect(dictionary.warnings.map(\.reason) == ["duplicate entry for \"word\" (same definition twice); kept one"])
+  }
+
   @Test func notGzipAtAll() throws {
     let source = try copyDictd()
     try mutate(source.dataPath) { bytes in bytes[2] = 7 }  // compression method 7 is not deflate
