@@ -152,7 +152,7 @@ public final class OfflineDictionary: Sendable {
   // MARK: Lookup
 
   /// Entries for `word` under `mode`, in index order (fuzzy: best first), at most `limit` of them
-  /// (for `.fuzzy`, at most `limit` distinct headwords, each with all its entries).
+  /// (for `.fuzzy`, at most `limit` distinct headwords, each with all its entries). A negative limit counts as 0.
   ///
   /// ```swift
   /// try dictionary.lookup("Grussen", mode: .folded)   // grüßen
@@ -161,6 +161,7 @@ public final class OfflineDictionary: Sendable {
   /// ```
   /// - Throws: `LexiconError` when a definition cannot be read (corrupt chunk, invalid UTF-8).
   public func lookup(_ word: String, mode: LookupMode = .exact, limit: Int = 100) throws(LexiconError) -> [DictionaryEntry] {
+    let limit = max(0, limit)
     switch mode {
     case .exact:
       let exact = exactKey(word)
@@ -213,21 +214,23 @@ public final class OfflineDictionary: Sendable {
     index.equalRange(Array(LookupKey.folded(word).utf8)).count
   }
 
-  /// Headwords (as written in the index) whose folded key starts with `prefix`, without definitions.
+  /// Headwords (as written in the index) whose folded key starts with `prefix`, without definitions;
+  /// at most `limit` (a negative limit counts as 0).
   public func headwords(withPrefix prefix: String, limit: Int = 100) -> [String] {
     var seen: Set<String> = []
     var result: [String] = []
     for record in index.prefixRange(Array(LookupKey.folded(prefix).utf8)) where !isSpecial(record) {
+      if result.count >= limit { break }
       let headword = index.headword(record)
       if seen.insert(headword).inserted { result.append(headword) }
-      if result.count >= limit { break }
     }
     return result
   }
 
-  /// Up to `limit` headwords within `maxEdits` edits of `word`, best first, with their distances.
+  /// Up to `limit` headwords within `maxEdits` edits of `word`, best first, with their distances
+  /// (a negative limit counts as 0).
   public func suggestions(for word: String, maxEdits: Int = 2, limit: Int = 10) -> [(headword: String, distance: Int)] {
-    fuzzyRecords(word, maxEdits: maxEdits, limit: limit).compactMap { records, distance in
+    fuzzyRecords(word, maxEdits: maxEdits, limit: max(0, limit)).compactMap { records, distance in
       records.first.map { (index.headword($0), distance) }
     }
   }
@@ -288,8 +291,8 @@ public final class OfflineDictionary: Sendable {
     let range = index.prefixRange(Array(glob.literalPrefix.utf8))
     var result: [Int] = []
     for record in range where !isSpecial(record) && glob.matches(index.foldedKey(record)) {
-      result.append(record)
       if result.count >= limit { break }
+      result.append(record)
     }
     return result
   }

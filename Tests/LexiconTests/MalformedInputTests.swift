@@ -183,6 +183,21 @@ import Testing
     #expect(dictionary.warnings.map(\.reason) == ["duplicate entry for \"word\" (same definition twice); kept one"])
   }
 
+  @Test func negativeLimitsCountAsZero() throws {
+    let dictionary = try OfflineDictionary.open(try copyDictd(), cacheDirectory: nil)
+    let modes: [LookupMode] = [.exact, .folded, .prefix, .glob, .fuzzy(maxEdits: 2), .inflection]
+    for mode in modes {
+      let word = mode == .glob ? "mais*" : mode == .inflection ? "maisons" : "maison"
+      #expect(try dictionary.lookup(word, mode: mode, limit: -1).isEmpty, "\(mode)")
+      #expect(try dictionary.lookup(word, mode: mode, limit: 0).isEmpty, "\(mode)")
+      #expect(try dictionary.lookup(word, mode: mode, limit: 1).count >= 1, "\(mode)")
+    }
+    #expect(dictionary.headwords(withPrefix: "m", limit: -1).isEmpty)
+    #expect(dictionary.headwords(withPrefix: "m", limit: 0).isEmpty)
+    #expect(dictionary.headwords(withPrefix: "m", limit: 2).count == 2)
+    #expect(dictionary.suggestions(for: "maisn", limit: -1).isEmpty)
+  }
+
   @Test func notGzipAtAll() throws {
     let source = try copyDictd()
     try mutate(source.dataPath) { bytes in bytes[2] = 7 }  // compression method 7 is not deflate
