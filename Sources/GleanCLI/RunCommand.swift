@@ -268,11 +268,17 @@ enum NumPyFile {
       guard let n = Int(d), n >= 0 else { throw fail("shape \(shapeText)") }
       return n
     }
-    let count = shape.reduce(1, *)
+    // The header is outside data: its dimensions can multiply past Int.max.
+    var count = 1
+    for n in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: n)
+      guard !overflow else { throw fail("shape \(shapeText) has more elements than can be counted") }
+      count = product
+    }
     let data = Array(bytes[(headerStart + headerLength)...])
     func read<T>(_: T.Type) throws -> [T] {
       let size = MemoryLayout<T>.size
-      guard data.count >= count * size else { throw fail("\(count) elements of \(size) bytes announced, \(data.count) bytes present") }
+      guard count <= data.count / size else { throw fail("\(count) elements of \(size) bytes announced, \(data.count) bytes present") }
       return data.withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self) } }
     }
     let values: InputArray.Values

@@ -54,6 +54,12 @@ struct RunCommandTests {
     // Truncated data is refused, not read past the end.
     #expect(throws: CLIError.self) { _ = try NumPyFile.parse(Array(NumPyWritten.bytes(NumPyWritten.int32_1x3).dropLast(4)), source: "t.npy") }
     #expect(throws: CLIError.self) { _ = try NumPyFile.parse(Array(NumPyWritten.bytes(NumPyWritten.int32_1x3).prefix(12)), source: "h.npy") }
+    // Shapes whose element or byte count overflows are refused, not trapped on.
+    for shape in ["(4294967296, 4294967296)", "(4611686018427387904,)"] {
+      let header = Array("{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }\n".utf8)
+      let file = NumPyFile.magic + [1, 0, UInt8(header.count), 0] + header + [0, 0, 0, 0]
+      #expect(throws: CLIError.self, "\(shape)") { _ = try NumPyFile.parse(file, source: "big.npy") }
+    }
   }
 
   @Test("JSON arrays: nested gives the shape, flat takes the tensor's; ragged arrays are refused")
