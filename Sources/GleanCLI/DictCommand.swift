@@ -133,6 +133,11 @@ struct DictBench: ParsableCommand {
   @Option(help: "Timed passes over the words after one warm-up pass.")
   var passes = 5
 
+  /// The medians index the timings of at least one pass.
+  func validate() throws {
+    guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+  }
+
   func run() throws {
     func microseconds(_ body: () throws -> Void) rethrows -> Double {
       let start = DispatchTime.now().uptimeNanoseconds

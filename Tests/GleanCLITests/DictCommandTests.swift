@@ -7,6 +7,12 @@ import TestSupport
   static let starDict = TestPaths.corpora("dictionary/stardict").path
   let cache = FileManager.default.temporaryDirectory.appendingPathComponent("glean-cli-dict-\(UUID().uuidString)").path
 
+  @Test func benchNeedsAPass() throws {
+    #expect(throws: (any Error).self) { try DictBench.parse(["--words", "w.txt", "--passes", "0"]) }
+    #expect(throws: (any Error).self) { try DictBench.parse(["--words", "w.txt", "--passes=-1"]) }
+    #expect(try DictBench.parse(["--words", "w.txt", "--passes", "1"]).passes == 1)
+  }
+
   @Test func listAsJSON() throws {
     let output = try DictList.parse(["--dict-dir", Self.starDict, "--cache-dir", cache, "--json", "--dict", "glean-fra-eng",
                                      "--dict", "glean-deu-eng"]).execute()
