@@ -7,15 +7,19 @@ enum Inflate {
   static let gzipWindowBits: Int32 = 31
   /// Window bits for raw deflate data (no header, no trailer).
   static let rawWindowBits: Int32 = -15
+  /// The most bytes a gzipped dictionary file (.dict.gz, .idx.gz) may inflate to in memory: 1 GiB.
+  /// Real FreeDict files inflate to tens of MB; a few KB of crafted input could inflate to gigabytes.
+  static let maximumInflatedSize = 1 << 30
 
   /// Inflates the gzip member in `input`, handing each piece of output to `sink`.
   ///
   /// zlib checks the trailer's CRC-32 and length, so a flipped byte anywhere is an error here.
   ///
   /// - Returns: the number of bytes inflated.
-  /// - Throws: `LexiconError.corruptCompressedData` for a bad stream, a bad CRC or truncated input.
+  /// - Throws: `LexiconError.corruptCompressedData` for a bad stream, a bad CRC or truncated input;
+  ///   `.malformed` when the output would pass `limit` bytes.
   @discardableResult
-  static func gzip(_ input: UnsafeRawBufferPointer, path: String,
+  static func gzip(_ input: UnsafeRawBufferPointer, path: String, limit: UInt64 = .max,
                    sink: (UnsafeRawBufferPointer) -> Void) throws(LexiconError) -> UInt64 {
     var stream = z_stream()
     guard inflateInit2_(&stream, gzipWindowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -43,6 +47,9 @@ enum Inflate {
       let consumed = feed - Int(stream.avail_in)
       next += consumed
       remaining -= consumed
+      guard total + UInt64(produced) <= limit else {
+        throw .malformed(path: path, reason: "it inflates to more than \(limit) bytes, Glean's limit for a compressed dictionary file")
+      }
       if produced > 0 {
         scratch.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
         total += UInt64(produced)
@@ -63,13 +70,14 @@ enum Inflate {
     }
   }
 
-  /// The whole content of the gzip member in `input`.
+  /// The whole content of the gzip member in `input`, at most `limit` bytes.
   ///
-  /// - Throws: `LexiconError.corruptCompressedData`.
-  static func gzipToMemory(_ input: UnsafeRawBufferPointer, path: String) throws(LexiconError) -> [UInt8] {
+  /// - Throws: `LexiconError.corruptCompressedData`; `.malformed` past `limit`.
+  static func gzipToMemory(_ input: UnsafeRawBufferPointer, path: String,
+                           limit: Int = maximumInflatedSize) throws(LexiconError) -> [UInt8] {
     var output: [UInt8] = []
-    output.reserveCapacity(input.count * 3)
-    try gzip(input, path: path) { output.append(contentsOf: $0) }
+    output.reserveCapacity(min(input.count * 3, limit))
+    try gzip(input, path: path, limit: UInt64(max(0, limit))) { output.append(contentsOf: $0) }
     return output
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CZlib
 @testable import Lexicon
 
 @Suite struct DictdBase64Tests {
@@ -105,5 +106,41 @@ import Testing
     #expect(GlobPattern("?a*").matches("chat") == false)
     #expect(GlobPattern("?hat").matches("chat"))
     #expect(GlobPattern("*").matches(""))
+  }
+}
+
+@Suite struct InflateLimitTests {
+  /// `bytes` as one gzip member, compressed by zlib.
+  static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+    var stream = z_stream()
+    try #require(deflateInit2_(&stream, 9, Z_DEFLATED, Inflate.gzipWindowBits, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+                               Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+    defer { deflateEnd(&stream) }
+    var input = bytes
+    var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
+    let status = input.withUnsafeMutableBufferPointer { i in
+      output.withUnsafeMutableBufferPointer { o in
+        stream.next_in = i.baseAddress
+        stream.avail_in = uInt(i.count)
+        stream.next_out = o.baseAddress
+        stream.avail_out = uInt(o.count)
+        return deflate(&stream, Z_FINISH)
+      }
+    }
+    try #require(status == Z_STREAM_END)
+    return Array(output.prefix(Int(stream.total_out)))
+  }
+
+  @Test func inflatingPastTheLimitIsAnError() throws {
+    // 4 MiB of zeros compress to about 4 KB: a small file must not grow without bound in memory.
+    let compressed = try Self.gzip([UInt8](repeating: 0, count: 4 << 20))
+    #expect(compressed.count < 10_000)
+    #expect(throws: LexiconError.malformed(path: "bomb.dict.gz", reason: "it inflates to more than 1048576 bytes, Glean's limit for a compressed dictionary file")) {
+      _ = try compressed.withUnsafeBytes { try Inflate.gzipToMemory($0, path: "bomb.dict.gz", limit: 1 << 20) }
+    }
+    // At the limit exactly, and under the default one, it inflates.
+    #expect(try compressed.withUnsafeBytes { try Inflate.gzipToMemory($0, path: "ok.dict.gz", limit: 4 << 20) }.count == 4 << 20)
+    #expect(try compressed.withUnsafeBytes { try Inflate.gzipToMemory($0, path: "ok.dict.gz") }.count == 4 << 20)
+    #expect(Inflate.maximumInflatedSize == 1 << 30)
   }
 }
