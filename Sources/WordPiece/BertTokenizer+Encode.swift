@@ -12,8 +12,8 @@ extension BertTokenizer {
   /// e.overflowing.count    // further windows of the context
   /// ```
   ///
-  /// - Throws: `EncodingError` when `maxLength` leaves no room for text, when the stride is not
-  ///   smaller than the room for the truncated text, or when the strategy cannot remove enough tokens.
+  /// - Throws: `EncodingError` when `maxLength` leaves no room for text, when the stride is negative or
+  ///   not smaller than the room for the truncated text, or when the strategy cannot remove enough tokens.
   public func encode(_ text: String, pair: String? = nil, options: EncodingOptions = EncodingOptions()) throws(EncodingError) -> Encoding {
     var first = sequence(rawTokens(text), index: 0)
     var second = pair.map { sequence(rawTokens($0), index: 1) }
@@ -122,6 +122,8 @@ extension BertTokenizer {
   /// Hugging Face's `truncate_encodings` with `maxLength` already net of special tokens.
   static func truncate(_ first: inout Encoding, _ second: inout Encoding?, maxLength: Int, stride: Int,
                        strategy: EncodingOptions.Truncation) throws(EncodingError) {
+    // A negative stride would start each window past the end of the one before, silently skipping tokens.
+    guard stride >= 0 else { throw .negativeStride(stride) }
     if maxLength == 0 {
       try truncate(&first, to: 0, stride: stride)
       if second != nil { try truncate(&second!, to: 0, stride: stride) }

@@ -144,6 +144,8 @@ public enum EncodingError: Error, Sendable, Equatable, CustomStringConvertible {
   case maxLengthTooSmall(maxLength: Int, specialTokens: Int)
   /// The stride must be smaller than the room left for the truncated sequence.
   case strideTooLarge(stride: Int, room: Int)
+  /// The stride (tokens shared by consecutive windows) cannot be negative.
+  case negativeStride(Int)
   /// `.onlySecond` truncation was asked for a single sequence.
   case secondSequenceMissing
   /// The sequence to truncate is shorter than what must be removed.
@@ -155,6 +157,8 @@ public enum EncodingError: Error, Sendable, Equatable, CustomStringConvertible {
       return "maxLength \(m) leaves no room for text after \(s) special tokens; hint: raise maxLength"
     case .strideTooLarge(let stride, let room):
       return "stride \(stride) must be smaller than the \(room) tokens each window has for the truncated text; hint: lower the stride or raise maxLength"
+    case .negativeStride(let stride):
+      return "stride \(stride) is negative; it counts the tokens consecutive windows share, 0 or more"
     case .secondSequenceMissing:
       return "only-second truncation needs a pair text"
     case .sequenceTooShort(let length, let remove):

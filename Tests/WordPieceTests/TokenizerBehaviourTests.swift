@@ -108,6 +108,15 @@ import WordPiece
     #expect(throws: EncodingError.strideTooLarge(stride: 5, room: 3)) {
       try t.encode("hello hello hello hello", options: EncodingOptions(maxLength: 5, stride: 5))
     }
+    // A negative stride skipped tokens between windows; it is refused whether or not the text needs truncating.
+    for text in ["hello hello hello hello hello hello", "hello"] {
+      #expect(throws: EncodingError.negativeStride(-2)) {
+        try t.encode(text, options: EncodingOptions(maxLength: 4, stride: -2))
+      }
+    }
+    #expect(throws: EncodingError.negativeStride(-1)) {
+      try t.encodeWindows(question: "hello", context: "hello hello hello hello hello", maxLength: 6, stride: -1)
+    }
   }
 
   @Test func tokenizersAreSendable() async throws {
