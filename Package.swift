@@ -63,9 +63,9 @@ let package = Package(
     .testTarget(name: "WordPieceTests", dependencies: ["WordPiece", "TestSupport"]),
     .testTarget(name: "TFLiteFormatTests", dependencies: ["TFLiteFormat", "TestSupport"]),
     .testTarget(name: "TFLiteKernelsTests", dependencies: ["TFLiteKernels", "TFLiteFormat", "TestSupport"]),
-    .testTarget(name: "TFLiteInterpreterTests", dependencies: ["TFLiteInterpreter", "TFLiteKernels", "TestSupport"]),
-    .testTarget(name: "TextTasksTests", dependencies: ["TextTasks", "TFLiteInterpreter", "WordPiece", "TestSupport"]),
-    .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "TestSupport"]),
-    .testTarget(name: "GleanCLITests", dependencies: ["GleanCLI", "TestSupport"]),
+    .testTarget(name: "TFLiteInterpreterTests", dependencies: ["TFLiteInterpreter", "TFLiteKernels", "TFLiteFormat", "TestSupport"]),
+    .testTarget(name: "TextTasksTests", dependencies: ["TextTasks", "TFLiteInterpreter", "TFLiteFormat", "WordPiece", "TestSupport"]),
+    .testTarget(name: "LexiconTests", dependencies: ["Lexicon", "CZlib", "TestSupport"]),
+    .testTarget(name: "GleanCLITests", dependencies: ["GleanCLI", "TFLiteFormat", "TextTasks", "WordPiece", "TestSupport"]),
   ]
 )

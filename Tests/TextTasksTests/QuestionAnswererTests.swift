@@ -146,9 +146,9 @@ import WordPiece
   }
 
   @Test func nonFiniteLogitsAreAnError() async throws {
-    // LOG(mask): -inf at the padding; DIV(mask, mask): NaN there.
+    // RSQRT(mask): +inf at the padding; DIV(mask, mask): NaN there.
     let cases: [(OperatorDescription, OperatorCode)] = [
-      (OperatorDescription(opcodeIndex: 2, inputs: [4], outputs: [5]), OperatorCode(builtin: .log)),
+      (OperatorDescription(opcodeIndex: 2, inputs: [4], outputs: [5]), OperatorCode(builtin: .rsqrt)),
       (OperatorDescription(opcodeIndex: 2, inputs: [4, 4], outputs: [5], options: .div(.none)), OperatorCode(builtin: .div)),
     ]
     for (op, code) in cases {
@@ -160,6 +160,16 @@ import WordPiece
         return output == "end_logits" && position > 0
       }
     }
+  }
+
+  @Test func negativeInfinityMasksPositions() async throws {
+    // LOG(mask): end logits 0 on the real tokens and -inf at the padding, a way models mask positions.
+    let log = OperatorDescription(opcodeIndex: 2, inputs: [4], outputs: [5])
+    let answerer = try QuestionAnswerer(model: Self.contractModel(end: [log], endCode: OperatorCode(builtin: .log)),
+                                        vocabulary: try Self.vocabulary())
+    let answers = try await answerer.answer("who was born?", in: "Tesla was born in July.")
+    #expect(!answers.isEmpty)
+    #expect(answers.allSatisfy { $0.score.isFinite && $0.score > 0 })
   }
 
   @Test func outputShapesTooLargeToMultiplyAreAContractError() throws {

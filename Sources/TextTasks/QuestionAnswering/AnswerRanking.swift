@@ -28,7 +28,10 @@ public enum AnswerRanking {
   ///   - limit: how many answers to return.
   public static func rank(_ candidates: [SpanCandidate], tokenRanges: [Range<Int>], text: (Range<Int>) -> String,
                           limit: Int) -> [RankedSpan] {
-    let valid = candidates.filter { $0.firstToken >= 0 && $0.lastToken < tokenRanges.count && $0.firstToken <= $0.lastToken }
+    // A candidate scored −∞ (a masked position), NaN or +∞ cannot take part in the softmax; it is dropped.
+    let valid = candidates.filter {
+      $0.firstToken >= 0 && $0.lastToken < tokenRanges.count && $0.firstToken <= $0.lastToken && $0.logit.isFinite
+    }
     guard let maxLogit = valid.map(\.logit).max() else { return [] }
     var total = 0.0
     for c in valid { total += exp(Double(c.logit - maxLogit)) }

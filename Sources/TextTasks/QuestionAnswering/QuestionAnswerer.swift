@@ -146,7 +146,7 @@ public final class QuestionAnswerer: Sendable {
   ///   - limit: how many answers to return.
   ///   - progress: called after each window the model reads, with (windows read, windows to read).
   /// - Throws: `QuestionAnsweringError.emptyQuestion`, `.sequenceTooShort`, `.interpreter` if a run fails,
-  ///   `.modelContract` if the logits come out shorter than the sequence, `.nonFiniteLogits` for NaN or infinity,
+  ///   `.modelContract` if the logits come out shorter than the sequence, `.nonFiniteLogits` for NaN or +∞,
   ///   and `CancellationError` when the task is cancelled (checked between windows).
   public func answer(_ question: String, in document: QADocument, limit: Int = 5,
                      progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [Answer] {
@@ -181,14 +181,15 @@ public final class QuestionAnswerer: Sendable {
   }
 
   /// The decoders index every position of the window and rank spans by sums of logits, so a model
-  /// whose outputs come out shorter than declared, or that scores NaN or infinity anywhere, is
-  /// refused here rather than trapping or ranking answers arbitrarily.
+  /// whose outputs come out shorter than declared, or that scores NaN or +∞ anywhere, is refused here
+  /// rather than trapping or ranking answers arbitrarily. −∞ is allowed: a model may mask positions
+  /// that way, and a span scored −∞ is never an answer (`AnswerRanking` drops it).
   static func checkLogits(start: [Float], end: [Float], sequenceLength: Int) throws(QuestionAnsweringError) {
     for (name, logits) in [("start_logits", start), ("end_logits", end)] {
       guard logits.count >= sequenceLength else {
         throw .modelContract(expected: "\(name) holding \(sequenceLength) values", found: "\(logits.count) after running the model")
       }
-      if let i = logits.prefix(sequenceLength).firstIndex(where: { !$0.isFinite }) {
+      if let i = logits.prefix(sequenceLength).firstIndex(where: { $0.isNaN || $0 == .infinity }) {
         throw .nonFiniteLogits(output: name, position: i, value: logits[i])
       }
     }

@@ -21,7 +21,7 @@ public enum QuestionAnsweringError: Error, Sendable, CustomStringConvertible {
   case emptyQuestion
   /// The model's sequence is too short to hold the question and any context.
   case sequenceTooShort(sequenceLength: Int, questionTokens: Int)
-  /// The model scored a position NaN or infinite: spans cannot be ranked.
+  /// The model scored a position NaN or +∞: spans cannot be ranked.
   case nonFiniteLogits(output: String, position: Int, value: Float)
 
   public var description: String {
