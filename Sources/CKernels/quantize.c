@@ -229,7 +229,7 @@ static row_quantization row_parameters(float low, float high, int asymmetric) {
 // Rows are taken in groups: the ranges and parameters of a whole group first, then its rows quantized.
 // Each row's parameters are a chain of divisions (~50 cycles for an asymmetric row) that its own
 // quantization must wait for; computed a group ahead, they overlap with the next rows' range passes, and
-// with AVX2 a whole group's are computed at once, one lane per row.
+// with AVX2 or NEON a whole group's are computed at once, one lane per row.
 #define QUANTIZE_GROUP 8
 
 #if defined(__x86_64__)
@@ -282,6 +282,51 @@ static void row_parameters8_avx2(const float low[QUANTIZE_GROUP], const float hi
     out[g] = p;
   }
 }
+#elif defined(__aarch64__)
+/// row_parameters8_avx2 with NEON: two float vectors for the scale and its inverse, four double vectors
+/// for the zero point (rounded by vrndaq, half away from zero as round() does); the same results.
+static void row_parameters8_neon(const float low[QUANTIZE_GROUP], const float high[QUANTIZE_GROUP], int asymmetric,
+                                 row_quantization out[QUANTIZE_GROUP]) {
+  float scale[QUANTIZE_GROUP], inverse[QUANTIZE_GROUP];
+  int32_t zp[QUANTIZE_GROUP] = {0};
+  uint32_t zero[QUANTIZE_GROUP];
+  for (int half = 0; half < 2; half++) {
+    float32x4_t lo = vld1q_f32(low + 4 * half), hi = vld1q_f32(high + 4 * half);
+    if (!asymmetric) {
+      float32x4_t a = vabsq_f32(lo), b = vabsq_f32(hi);
+      float32x4_t range = vbslq_f32(vcgtq_f32(a, b), a, b);   // a > b ? a : b, NaN included, as the scalar code
+      vst1q_u32(zero + 4 * half, vceqq_f32(range, vdupq_n_f32(0.0f)));
+      vst1q_f32(inverse + 4 * half, vdivq_f32(vdupq_n_f32(127.0f), range));
+      vst1q_f32(scale + 4 * half, vdivq_f32(range, vdupq_n_f32(127.0f)));
+      continue;
+    }
+    vst1q_u32(zero + 4 * half, vceqq_f32(lo, hi));
+    float32x4_t s = vdivq_f32(vsubq_f32(hi, lo), vdupq_n_f32(255.0f));
+    vst1q_f32(scale + 4 * half, s);
+    vst1q_f32(inverse + 4 * half, vdivq_f32(vdupq_n_f32(1.0f), s));
+    float64x2_t los[2] = {vcvt_f64_f32(vget_low_f32(lo)), vcvt_high_f64_f32(lo)};
+    float64x2_t his[2] = {vcvt_f64_f32(vget_low_f32(hi)), vcvt_high_f64_f32(hi)};
+    float64x2_t ss[2] = {vcvt_f64_f32(vget_low_f32(s)), vcvt_high_f64_f32(s)};
+    for (int q = 0; q < 2; q++) {
+      float64x2_t a = vdivq_f64(los[q], ss[q]), b = vdivq_f64(his[q], ss[q]);
+      float64x2_t from_min = vsubq_f64(vdupq_n_f64(-128.0), a), from_max = vsubq_f64(vdupq_n_f64(127.0), b);
+      float64x2_t error_min = vaddq_f64(vdupq_n_f64(128.0), vabsq_f64(a)), error_max = vaddq_f64(vdupq_n_f64(127.0), vabsq_f64(b));
+      float64x2_t zpd = vbslq_f64(vcltq_f64(error_min, error_max), from_min, from_max);
+      float64x2_t r = vrndaq_f64(zpd);
+      r = vbslq_f64(vcleq_f64(zpd, vdupq_n_f64(-128.0)), vdupq_n_f64(-128.0), r);
+      r = vbslq_f64(vcgeq_f64(zpd, vdupq_n_f64(127.0)), vdupq_n_f64(127.0), r);
+      r = vbslq_f64(vceqq_f64(zpd, zpd), r, vdupq_n_f64(0.0));   // NaN: 0
+      vst1_s32(zp + 4 * half + 2 * q, vmovn_s64(vcvtq_s64_f64(r)));
+    }
+  }
+  for (int g = 0; g < QUANTIZE_GROUP; g++) {
+    row_quantization p = {0};
+    if (zero[g]) { p.zero = 1; p.scale = 1; }
+    else if (asymmetric) { p.inverse = inverse[g]; p.bound = 256; p.lo = -128; p.hi = 127; p.scale = scale[g]; p.zp = zp[g]; }
+    else { p.inverse = inverse[g]; p.bound = 127; p.lo = -127; p.hi = 127; p.scale = scale[g]; }
+    out[g] = p;
+  }
+}
 #endif
 
 void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, int16_t *q16, uint8_t *q8, float *scales,
@@ -304,6 +349,8 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, i
     }
 #if defined(__x86_64__)
     if (simd && count == QUANTIZE_GROUP) row_parameters8_avx2(lows, highs, asymmetric, parameters); else
+#elif defined(__aarch64__)
+    if (simd && count == QUANTIZE_GROUP) row_parameters8_neon(lows, highs, asymmetric, parameters); else
 #endif
     for (int g = 0; g < count; g++) parameters[g] = row_parameters(lows[g], highs[g], asymmetric);
     for (int g = 0; g < count; g++) {
