@@ -42,6 +42,8 @@ public enum NormalizationForm: Sendable, CaseIterable {
   public func isNormalized(_ text: String) throws(UnicodeTextError) -> Bool {
     if text.utf8.allSatisfy({ $0 < 0x80 }) && self != .nfkcCasefold { return true }
     let source = Array(text.utf16)
+    // ICU counts in Int32; past that, report "not normalized" and let apply(to:) refuse the text with an error.
+    guard source.count < Int(Int32.max) else { return false }
     var status: Int32 = 0
     let prefix = source.withUnsafeBufferPointer {
       glean_icu_normalized_prefix_length(icuForm, $0.baseAddress, Int32($0.count), &status)

@@ -45,13 +45,22 @@ public struct Vocabulary: Sendable {
         throw .duplicateToken(token, firstLine: first + 1, line: i + 1)
       }
     }
+    try Vocabulary.checkTableSize(tokens)
     self.tokens = tokens
     self.table = TokenTable(tokens: tokens)
   }
 
-  private init(sparse tokens: [String]) {
+  private init(sparse tokens: [String]) throws(VocabularyError) {
+    try Vocabulary.checkTableSize(tokens)
     self.tokens = tokens
     self.table = TokenTable(tokens: tokens)
+  }
+
+  /// The token table addresses its bytes with Int32 offsets: more than 2³¹ − 1 bytes of tokens are refused.
+  private static func checkTableSize(_ tokens: [String]) throws(VocabularyError) {
+    var bytes = 0
+    for token in tokens { bytes += token.utf8.count }
+    guard bytes < Int(Int32.max) else { throw .tooLarge(count: tokens.count) }
   }
 
   /// Reads a vocabulary file.
@@ -97,7 +106,7 @@ public struct Vocabulary: Sendable {
       guard count < 50_000_000 else { throw .tooLarge(count: count) }
       var tokens = [String](repeating: "", count: count)
       for (id, token) in byID { tokens[id] = token }
-      self.init(sparse: tokens)
+      try self.init(sparse: tokens)
     }
   }
 

@@ -20,7 +20,7 @@ public enum VocabularyError: Error, Sendable, Equatable, CustomStringConvertible
   case duplicateID(Int, line: Int)
   /// A special token the tokenizer needs is not in the vocabulary.
   case missingSpecialToken(String)
-  /// The vocabulary has more tokens than ids can address.
+  /// The vocabulary has more tokens than ids can address, or more bytes of tokens than the table's offsets.
   case tooLarge(count: Int)
 
   public var description: String {
@@ -44,7 +44,7 @@ public enum VocabularyError: Error, Sendable, Equatable, CustomStringConvertible
     case .missingSpecialToken(let token):
       return "the vocabulary has no \"\(token)\" token; hint: use a BERT vocab.txt or set the special tokens in the configuration"
     case .tooLarge(let count):
-      return "the vocabulary has \(count) tokens, more than ids can address (Int32)"
+      return "the vocabulary has \(count) tokens, more than ids or the token table's Int32 offsets can address (2^31 - 1 tokens or bytes)"
     }
   }
 }
