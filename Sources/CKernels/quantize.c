@@ -200,30 +200,36 @@ typedef struct {
   int zero;
 } row_quantization;
 
-static row_quantization row_parameters(float low, float high, int asymmetric) {
+/// The parameters of a row from its scale, inverse and zero point: the bounds of q in each mode (symmetric:
+/// [−127, 127]; asymmetric: q in [−128, 127], q − zp within ±256), or an all-zero row (zeros, scale 1).
+static row_quantization row_quantization_of(int asymmetric, int zero, float scale, float inverse, int32_t zp) {
   row_quantization p = {0};
+  if (zero) { p.zero = 1; p.scale = 1; return p; }
+  p.scale = scale;
+  p.inverse = inverse;
+  if (asymmetric) { p.bound = 256; p.lo = -128; p.hi = 127; p.zp = zp; }
+  else { p.bound = 127; p.lo = -127; p.hi = 127; }
+  return p;
+}
+
+static row_quantization row_parameters(float low, float high, int asymmetric) {
   if (!asymmetric) {
     float range = fabsf(low) > fabsf(high) ? fabsf(low) : fabsf(high);
-    if (range == 0) { p.zero = 1; p.scale = 1; return p; }
-    p.inverse = 127.0f / range;
-    p.bound = 127; p.lo = -127; p.hi = 127;
-    p.scale = range / 127.0f;
-    return p;
+    if (range == 0) return row_quantization_of(0, 1, 0, 0, 0);
+    return row_quantization_of(0, 0, range / 127.0f, 127.0f / range, 0);
   }
-  if (low == high) { p.zero = 1; p.scale = 1; return p; }
+  if (low == high) return row_quantization_of(1, 1, 0, 0, 0);
   float scale = (high - low) / 255.0f;
   double rmin = low, rmax = high, s = scale;
   double from_min = -128.0 - rmin / s, from_max = 127.0 - rmax / s;
   double error_min = 128.0 + fabs(rmin / s), error_max = 127.0 + fabs(rmax / s);
   double zpd = error_min < error_max ? from_min : from_max;
-  if (zpd != zpd) p.zp = 0;   // NaN, from an infinite value (∞ / ∞): as the reference, so the row quantizes to zeros
-  else if (zpd <= -128.0) p.zp = -128;
-  else if (zpd >= 127.0) p.zp = 127;
-  else p.zp = (int32_t)round(zpd);
-  p.inverse = 1.0f / scale;
-  p.bound = 256; p.lo = -128; p.hi = 127;
-  p.scale = scale;
-  return p;
+  int32_t zp;
+  if (zpd != zpd) zp = 0;   // NaN, from an infinite value (∞ / ∞): as the reference, so the row quantizes to zeros
+  else if (zpd <= -128.0) zp = -128;
+  else if (zpd >= 127.0) zp = 127;
+  else zp = (int32_t)round(zpd);
+  return row_quantization_of(1, 0, scale, 1.0f / scale, zp);
 }
 
 // Rows are taken in groups: the ranges and parameters of a whole group first, then its rows quantized.
@@ -274,13 +280,7 @@ static void row_parameters8_avx2(const float low[QUANTIZE_GROUP], const float hi
       _mm_storeu_si128((__m128i *)(zp + 4 * half), _mm256_cvttpd_epi32(r));
     }
   }
-  for (int g = 0; g < QUANTIZE_GROUP; g++) {
-    row_quantization p = {0};
-    if (zero >> g & 1) { p.zero = 1; p.scale = 1; }
-    else if (asymmetric) { p.inverse = inverse[g]; p.bound = 256; p.lo = -128; p.hi = 127; p.scale = scale[g]; p.zp = zp[g]; }
-    else { p.inverse = inverse[g]; p.bound = 127; p.lo = -127; p.hi = 127; p.scale = scale[g]; }
-    out[g] = p;
-  }
+  for (int g = 0; g < QUANTIZE_GROUP; g++) out[g] = row_quantization_of(asymmetric, zero >> g & 1, scale[g], inverse[g], zp[g]);
 }
 #elif defined(__aarch64__)
 /// row_parameters8_avx2 with NEON: two float vectors for the scale and its inverse, four double vectors
@@ -319,13 +319,7 @@ static void row_parameters8_neon(const float low[QUANTIZE_GROUP], const float hi
       vst1_s32(zp + 4 * half + 2 * q, vmovn_s64(vcvtq_s64_f64(r)));
     }
   }
-  for (int g = 0; g < QUANTIZE_GROUP; g++) {
-    row_quantization p = {0};
-    if (zero[g]) { p.zero = 1; p.scale = 1; }
-    else if (asymmetric) { p.inverse = inverse[g]; p.bound = 256; p.lo = -128; p.hi = 127; p.scale = scale[g]; p.zp = zp[g]; }
-    else { p.inverse = inverse[g]; p.bound = 127; p.lo = -127; p.hi = 127; p.scale = scale[g]; }
-    out[g] = p;
-  }
+  for (int g = 0; g < QUANTIZE_GROUP; g++) out[g] = row_quantization_of(asymmetric, zero[g] != 0, scale[g], inverse[g], zp[g]);
 }
 #endif
 
