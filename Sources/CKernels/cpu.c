@@ -113,3 +113,10 @@ const char *glean_kernels_isa(void) {
 void glean_kernels_force_portable(int force) { force_portable = force; }
 
 void glean_kernels_emulate_wide(int emulate) { emulate_wide = emulate; }
+
+/// Set by glean_kernels_dense_products on this thread: the float GEMM multiplies every element, zeros included.
+static _Thread_local int dense_products;
+
+void glean_kernels_dense_products(int dense) { dense_products = dense; }
+
+int glean_dense_products(void) { return dense_products; }

@@ -37,6 +37,13 @@ void glean_masked_softmax_rows(const float *x, const float *scale, const float *
 /// passes the job's choice, made on the thread that started it).
 void glean_sgemm_serial(int isa, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                         const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
+/// Whether glean_kernels_dense_products(1) is in effect on the calling thread.
+int glean_dense_products(void);
+/// The float GEMM skipping A's exact zeros (sgemm_sparse_a.c), whatever their number, on any x86-64 machine
+/// with AVX2 (glean_sgemm_finite_b decides when it pays); glean_sgemm elsewhere, for column blocks and for k 0.
+/// B must hold only finite values. A's rows are lda apart and contiguous along depth.
+void glean_sgemm_skipping_zeros(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t lda, const float *packed_b,
+                                const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
 /// The block of a GEMM that pool task `task` computes when tasks run over (row block × column chunk):
 /// rows [*i_begin, *i_end) of m in blocks of `row_block`, panels [*panel_begin, *panel_end) of the n columns'
 /// panels of `panel_width` in chunks of `panels_per_task`, `column_chunks` chunks per row block.

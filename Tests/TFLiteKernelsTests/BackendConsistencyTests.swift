@@ -69,6 +69,59 @@ struct BackendConsistencyTests {
     }
   }
 
+  /// A RELU's output, as the FULLY_CONNECTED after one reads it: about 60 % zeros (some −0), every seventh row
+  /// all zeros, and in a few rows a NaN or an infinity.
+  static func reluOutput(m: Int, k: Int, rng: inout SeededGenerator) -> [Float] {
+    var x = rng.floats(m * k).map { $0 < 0.2 ? ($0 < -0.4 ? Float(0) : -Float(0)) : $0 }
+    for row in stride(from: 0, to: m, by: 7) { for i in row * k..<(row + 1) * k { x[i] = 0 } }
+    for row in stride(from: 3, to: m, by: 11) { x[row * k + (row % k)] = row % 2 == 0 ? .nan : -.infinity }
+    return x
+  }
+
+  /// Whether two outputs are equal but for float rounding: NaN in the same places, infinities equal, finite
+  /// values within `Tolerance.maxScaledError` `bound` of the reference.
+  static func matches(_ out: [Float], _ expected: [Float], within bound: Float) -> Bool {
+    guard out.count == expected.count else { return false }
+    var finiteOut: [Float] = [], finiteExpected: [Float] = []
+    for (a, b) in zip(out, expected) {
+      if a.isNaN || b.isNaN || a.isInfinite || b.isInfinite {
+        guard (a.isNaN && b.isNaN) || a == b else { return false }
+      } else {
+        finiteOut.append(a)
+        finiteExpected.append(b)
+      }
+    }
+    return finiteOut.isEmpty || Tolerance.maxScaledError(finiteOut, finiteExpected) <= bound
+  }
+
+  @Test("float FULLY_CONNECTED on a RELU's output (the GEMM may skip its zeros): the reference's values, NaN and infinities included")
+  func floatFullyConnectedOnZeros() throws {
+    var rng = SeededGenerator(seed: 11)
+    let shapes = Self.fullyConnectedShapes.filter { $0.0 < 1000 } + [(97, 200, 130), (48, 512, 128)]
+    for (index, (m, k, n)) in shapes.enumerated() {
+      let options = FullyConnectedOptions(fusedActivation: index % 3 == 0 ? .relu : .none)
+      let x: TestTensor = .floats([m, k], Self.reluOutput(m: m, k: k, rng: &rng))
+      var weights = rng.floats(n * k)
+      // Every other case has an infinite weight: 0 · ∞ is NaN, so no zero of the input may be skipped.
+      let infinite = index % 2 == 1
+      if infinite { weights[(n / 2) * k + k / 2] = .infinity }
+      let inputs: [TestTensor?] = [x, .floats([n, k], weights, constant: true), .floats([n], rng.floats(n), constant: true)]
+      let expected = try runKernel(Reference.FullyConnected(), options: .fullyConnected(options), inputs: inputs, outputTypes: [.float32])[0]
+      try onEveryPath { path in
+        var first: TestOutput?
+        for pool in pools {
+          let out = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: inputs,
+                                  outputTypes: [.float32], threadPool: pool)[0]
+          #expect(out.shape == expected.shape)
+          #expect(Self.matches(out.floats, expected.floats, within: 1e-5),
+                  "M \(m) K \(k) N \(n) infinite weight \(infinite) \(path) threads \(pool.threads)")
+          if let first { #expect(out.bytes == first.bytes, "\(path): thread count \(pool.threads) changed the result") }
+          first = first ?? out
+        }
+      }
+    }
+  }
+
   /// Input rows that stress the quantizer: zeros, a constant row, exact rounding ties, huge and tiny values, NaN.
   static func hybridInput(m: Int, k: Int, rng: inout SeededGenerator) -> [Float] {
     var x = rng.floats(m * k, in: -3...3)

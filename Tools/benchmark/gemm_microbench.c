@@ -1,6 +1,8 @@
 // Single-core throughput of Glean's C kernels (float GEMM, plain and with a bias + RELU epilogue; hybrid
 // FULLY_CONNECTED: input quantization + int8 GEMM) on the FULLY_CONNECTED shapes of MobileBERT (K 128/512) and
-// MiniLM (384/1536) and of attention's scores for a block of 48 queries (K 32, N 384), best of 30; then, best of 2000, the float GEMM's packing of a B stored N × K (attention's
+// MiniLM (384/1536) and of attention's scores for a block of 48 queries (K 32, N 384), best of 30; the float
+// GEMM skipping A's zeros against the dense one on MobileBERT's FFN shapes, 0 to 90 % zeros, best of 30;
+// then, best of 2000, the float GEMM's packing of a B stored N × K (attention's
 // keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 128 and of 512);
 // then, best of 60, a hybrid 384 × 384 × 384 FULLY_CONNECTED with bias storing plain rows and storing
 // attention's heads split (column blocks of 32, glean_epilogue.block_columns).
@@ -9,7 +11,7 @@
 //   S=Sources/CKernels; clang -O2 -I$S/include -I$S Tools/benchmark/gemm_microbench.c $S/*.c -o /tmp/gemm_microbench -lm -lpthread
 //   /tmp/gemm_microbench
 #include "glean_kernels.h"
-#include "internal.h"   // glean_quantize_row_range, glean_simd
+#include "internal.h"   // glean_quantize_row_range, glean_simd, glean_sgemm_skipping_zeros
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -30,6 +32,17 @@ int main(int argc,char**argv){
     double bq=1e9; for(int r=0;r<30;r++){double t=now();glean_hybrid_fully_connected(NULL,m,n,k,a,1,q,sc,zp,pw,ws,NULL,c,n);t=now()-t; if(t<bq)bq=t;}
     printf("M%d K%d N%d: sgemm %.3f ms %.1f GFLOP/s, + bias + RELU %.3f ms | hybrid (quantize + int8 GEMM) %.3f ms %.1f GOP/s\n",
            m,k,n,best*1e3,2.0*m*n*k/best/1e9,be*1e3,bq*1e3,2.0*m*n*k/bq/1e9);}
+  {int shapes3[][2]={{512,128},{128,512}}; // the float GEMM skipping A's zeros against the dense one, by fraction of zeros
+   for(int s=0;s<2;s++){int m=384,k=shapes3[s][0],n=shapes3[s][1];
+    // 64-byte aligned, as Glean's packed weights and arena are: a 32-byte load of B then never straddles two lines.
+    float*a=aligned_alloc(64,4*m*k),*w=malloc(4*n*k),*c=aligned_alloc(64,4*m*n),*p=aligned_alloc(64,4*glean_sgemm_packed_size(k,n)),*bias=calloc(n,4);
+    for(int i=0;i<n*k;i++)w[i]=rand()/(float)RAND_MAX-0.5f; glean_sgemm_pack(w,1,k,k,n,p); glean_epilogue e={.bias=bias};
+    printf("M%d K%d N%d, %% zeros in A: dense / skipping zeros, ms:",m,k,n);
+    for(int z=0;z<=90;z+=15){for(int i=0;i<m*k;i++)a[i]=rand()%100<z?0:rand()/(float)RAND_MAX;
+     double bd=1e9,bs=1e9; for(int r=0;r<30;r++){double t=now();glean_sgemm(NULL,m,n,k,a,k,1,p,&e,c,n);t=now()-t;if(t<bd)bd=t;
+      t=now();glean_sgemm_skipping_zeros(NULL,m,n,k,a,k,p,&e,c,n);t=now()-t;if(t<bs)bs=t;}
+     printf("  %d%% %.3f/%.3f",z,bd*1e3,bs*1e3);}
+    printf("\n"); free(a); free(w); free(c); free(p); free(bias);}}
   {int shapes2[][2]={{32,384},{512,128}}; const char*what[]={"attention keys, one head (d 32, n 384)","weights (K 512, N 128)"};
    for(int s=0;s<2;s++){int k=shapes2[s][0],n=shapes2[s][1]; float*b=malloc(4*k*n),*p=malloc(4*glean_sgemm_packed_size(k,n));
     for(int i=0;i<k*n;i++)b[i]=rand()/(float)RAND_MAX;

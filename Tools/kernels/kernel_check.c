@@ -2,6 +2,8 @@
 // path promises, bit for bit:
 //   - float GEMM, every SIMD path (AVX2, AVX-512F, NEON): C = bias + Σ_p fma in order p = 0 ..< k, then the
 //     epilogue (model: fmaf in a loop); the portable path: multiply then add in the same order;
+//   - the float GEMM skipping A's zeros: the same sums without the steps whose A element is zero, bit for bit
+//     (and, deciding for itself, the dense model's values as numbers: glean_sgemm_finite_b);
 //   - the float GEMM's packing of B, both layouts (K × N, and N × K through 8 × 8 transposes);
 //   - hybrid FULLY_CONNECTED, every layout and path: LiteRT's integer dots and rescale (model: int64 dots of
 //     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again), also
@@ -101,6 +103,76 @@ static void check_sgemm(glean_pool *pool, int m, int k, int n, int variant, cons
   snprintf(what, sizeof what, "sgemm %s epilogue %d threads %d", path, variant, glean_pool_threads(pool));
   expect_equal(c, expected, (size_t)m * n, what, m, k, n);
   if (variant == 2) expect_equal(second, second_expected, (size_t)m * n, what, m, k, n);
+  free(a); free(b); free(bias); free(residual); free(scale); free(shift); free(c); free(expected); free(second);
+  free(second_expected); free(packed);
+}
+
+/// C as the float GEMM skipping A's zeros computes it: the fused model's sums without the steps whose a[i, p] is
+/// zero (+0 or −0), rows lda apart.
+static void sgemm_skipping_zeros_model(int m, int n, int k, const float *a, ptrdiff_t lda, const float *b, const glean_epilogue *e,
+                                       float *c, float *second) {
+  for (int i = 0; i < m; i++) {
+    for (int j = 0; j < n; j++) {
+      float acc = 0;
+      for (int p = 0; p < k; p++) {
+        float x = a[i * lda + p];
+        if (x != 0) acc = fmaf(x, b[p * n + j], acc);
+      }
+      float v = e && e->bias ? e->bias[j] + acc : acc;
+      epilogue_tail(e, v, i, j, &c[i * n + j], second ? &second[i * n + j] : NULL);
+    }
+  }
+}
+
+/// Whether x and y are equal as numbers (+0 and −0 alike, NaN equal to NaN).
+static int same_number(float x, float y) { return x == y || (isnan(x) && isnan(y)); }
+
+/// glean_sgemm_skipping_zeros against its model bit for bit (where it runs the row kernel: x86-64 with AVX2;
+/// elsewhere it is the dense GEMM and is held to that model), and glean_sgemm_finite_b against the dense model
+/// as numbers, on A with `zeros` of every 8 elements zero (of both signs), whole zero rows, and in variant 1
+/// NaN and infinities; A's rows padded (lda k + 3) in variant 1.
+static void check_sgemm_skipping_zeros(glean_pool *pool, int m, int k, int n, int variant, int zeros, const char *path, int fused) {
+  ptrdiff_t lda = variant == 1 ? k + 3 : k;
+  float *a = malloc(sizeof(float) * m * lda), *b = malloc(sizeof(float) * k * n), *bias = malloc(sizeof(float) * n);
+  float *residual = malloc(sizeof(float) * m * n), *scale = malloc(sizeof(float) * n), *shift = malloc(sizeof(float) * n);
+  float *c = malloc(sizeof(float) * m * n), *expected = malloc(sizeof(float) * m * n);
+  float *second = malloc(sizeof(float) * m * n), *second_expected = malloc(sizeof(float) * m * n);
+  float *packed = malloc(sizeof(float) * glean_sgemm_packed_size(k, n));
+  for (int i = 0; i < m * lda; i++) {
+    a[i] = (int)(next() % 8) < zeros ? (next() % 2 ? 0.0f : -0.0f) : uniform();
+    if (variant == 1 && next() % 97 == 0) a[i] = next() % 3 == 0 ? NAN : (next() % 2 ? INFINITY : -INFINITY);
+  }
+  for (int i = 0; i < m; i += 7) for (int p = 0; p < k; p++) a[i * lda + p] = 0;   // whole rows of zeros
+  for (int i = 0; i < k * n; i++) b[i] = uniform();
+  for (int i = 0; i < n; i++) { bias[i] = uniform(); scale[i] = uniform(); shift[i] = uniform(); }
+  for (int i = 0; i < m * n; i++) residual[i] = uniform();
+  glean_sgemm_pack(b, n, 1, k, n, packed);
+  glean_epilogue full = {bias, 1, -0.25f, variant == 2 ? 6.0f : INFINITY, residual, n, variant == 2 ? second : NULL, n,
+                         scale, 1, shift, variant == 2 ? 0 : 1};
+  const glean_epilogue *e = variant == 0 ? NULL : &full;
+  char what[128];
+#if defined(__x86_64__)
+  int row_kernel = strcmp(path, "portable") != 0;
+#else
+  int row_kernel = 0;
+#endif
+  if (row_kernel) sgemm_skipping_zeros_model(m, n, k, a, lda, b, e, expected, second_expected);
+  else sgemm_model(fused, m, n, k, a, lda, 1, b, e, expected, second_expected);
+  glean_sgemm_skipping_zeros(pool, m, n, k, a, lda, packed, e, c, n);
+  snprintf(what, sizeof what, "sgemm skipping zeros (%d of 8) %s epilogue %d threads %d", zeros, path, variant, glean_pool_threads(pool));
+  expect_equal(c, expected, (size_t)m * n, what, m, k, n);
+  if (variant == 2) expect_equal(second, second_expected, (size_t)m * n, what, m, k, n);
+
+  sgemm_model(fused, m, n, k, a, lda, 1, b, e, expected, second_expected);
+  glean_sgemm_finite_b(pool, m, n, k, a, lda, 1, packed, e, c, n);
+  for (int i = 0; i < m * n; i++) {
+    if (!same_number(c[i], expected[i]) || (variant == 2 && !same_number(second[i], second_expected[i]))) {
+      printf("FAIL sgemm finite B (%d of 8 zeros) %s epilogue %d M%d K%d N%d: element %d is %.9g, expected %.9g\n", zeros, path,
+             variant, m, k, n, i, c[i], expected[i]);
+      failures++;
+      break;
+    }
+  }
   free(a); free(b); free(bias); free(residual); free(scale); free(shift); free(c); free(expected); free(second);
   free(second_expected); free(packed);
 }
@@ -418,7 +490,8 @@ static void check_pack(const char *path) {
 
 static void check_all(const char *path, int fused) {
   static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
-                                  {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512}};
+                                  {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512},
+                                  {49, 512, 128}, {50, 130, 200}};
   check_pack(path);
   check_activations(path);
   check_quantization(path);
@@ -429,6 +502,11 @@ static void check_all(const char *path, int fused) {
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     for (int t = 0; t < 2; t++) {
       for (int variant = 0; variant < 3; variant++) check_sgemm(pools[t], shapes[s][0], shapes[s][1], shapes[s][2], variant, path, fused);
+      for (int variant = 0; variant < 3; variant++) {
+        for (int zeros = 0; zeros <= 8; zeros += 4) {
+          check_sgemm_skipping_zeros(pools[t], shapes[s][0], shapes[s][1], shapes[s][2], variant, zeros, path, fused);
+        }
+      }
       for (int asymmetric = 0; asymmetric < 2; asymmetric++) check_hybrid(pools[t], shapes[s][0], shapes[s][1], shapes[s][2], asymmetric, path);
     }
   }

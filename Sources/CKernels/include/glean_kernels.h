@@ -30,6 +30,10 @@ void glean_kernels_force_portable(int force);
 /// only the compiler's encoding of the same code is new on the machines that run them for real. 0 restores
 /// run-time detection; no effect on other machines.
 void glean_kernels_emulate_wide(int emulate);
+/// With 1, float GEMMs started from the calling thread multiply every element of A, never skipping its zeros
+/// (glean_sgemm_finite_b behaves as glean_sgemm): the same values, to measure what skipping them saves.
+/// 0 restores the default.
+void glean_kernels_dense_products(int dense);
 
 // MARK: Thread pool
 
@@ -94,6 +98,15 @@ void glean_sgemm_pack(const float *b, ptrdiff_t stride_k, ptrdiff_t stride_n, in
 /// and C's at c[i * ldc + j]. `epilogue` may be NULL (plain products).
 void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                  const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
+/// glean_sgemm for a packed B whose values are all finite (the caller checks, once: constant weights, with
+/// glean_all_finite_f32). Where A has many exact zeros (a RELU's output: at least 40 % of a sample of 16 rows)
+/// and the machine runs the AVX2 tile, the products by them are left out (sgemm_sparse_a.c): the same values
+/// as glean_sgemm, since 0 · b adds nothing to a sum when b is finite (a zero result may differ in sign).
+/// Otherwise, and for A strided along depth or C in column blocks, it is glean_sgemm.
+void glean_sgemm_finite_b(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
+                          const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
+/// Whether none of x[0 ..< count] is infinite or NaN.
+int glean_all_finite_f32(const float *x, size_t count);
 
 // MARK: Hybrid int8 GEMM
 

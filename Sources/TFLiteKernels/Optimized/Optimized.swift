@@ -34,6 +34,16 @@ public enum Optimized {
     return try body()
   }
 
+  /// Runs `body` with the float FULLY_CONNECTED multiplying every input element on the calling thread, never
+  /// skipping the zeros of a RELU's output (which it does when the weights are finite and at least 40 % of the
+  /// input is zero, on AVX2 machines). The results are the same; `glean benchmark --dense-products` uses it to
+  /// measure what skipping saves.
+  public static func withDenseProducts<R>(_ body: () throws -> R) rethrows -> R {
+    glean_kernels_dense_products(1)
+    defer { glean_kernels_dense_products(0) }
+    return try body()
+  }
+
   /// Runs `body` with the portable C path forced on the calling thread (kernels invoked from it
   /// use portable code even on AVX2 machines), to test both paths on one machine.
   public static func withPortableKernels<R>(_ body: () throws -> R) rethrows -> R {

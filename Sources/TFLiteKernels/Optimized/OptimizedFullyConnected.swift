@@ -6,7 +6,10 @@ extension Optimized {
   /// → output (B, S, N) with `keepNumDims`, else (M, N); as `Reference.FullyConnected`.
   ///
   /// Weights are packed once while preparing (panels of 16 columns); each run is one packed GEMM
-  /// over the thread pool. Float: the same sums as the reference in the same order, with FMA.
+  /// over the thread pool. Float: the same sums as the reference in the same order, with FMA. When
+  /// every weight is finite and at least 40 % of the input is exactly zero (a RELU's output), the GEMM
+  /// leaves out the products by those zeros (AVX2 machines): 0 · w adds nothing to a sum when w is
+  /// finite, so the values are the same (`Optimized.withDenseProducts` turns this off, to measure it).
   /// Hybrid (INT8 weights): rows quantized exactly as the reference does, int32 dot products,
   /// identical rescale, so outputs are bit-identical to the reference's.
   /// Weights that are not constant fall back to the reference kernel.
@@ -141,13 +144,25 @@ extension Optimized {
       }
 
       if weights.type == .float32 {
-        let pack = { () -> PersistentBuffer in
+        let pack = { () -> PackedFloatWeights in
           let packed = PersistentBuffer(bytes: glean_sgemm_packed_size(kInt32, nInt32) * 4)
-          glean_sgemm_pack(weightData.baseAddress!.assumingMemoryBound(to: Float.self), 1, k, kInt32, nInt32, packed.pointer(Float.self))
-          return packed
+          let w = weightData.baseAddress!.assumingMemoryBound(to: Float.self)
+          glean_sgemm_pack(w, 1, k, kInt32, nInt32, packed.pointer(Float.self))
+          return PackedFloatWeights(packed: packed, allFinite: glean_all_finite_f32(w, n * k) != 0)
         }
         // A fused FULLY_CONNECTED is prepared after the node it replaces: share its packed weights.
-        let packed = node.derivedConstants?.value(tensor: weights.index, kind: "sgemm-packed", make: pack) ?? pack()
+        let weightsPacked = node.derivedConstants?.value(tensor: weights.index, kind: "sgemm-packed", make: pack) ?? pack()
+        let packed = weightsPacked.packed
+        // Finite weights let the GEMM skip the input's exact zeros (a RELU's output) without changing a value:
+        // 0 · w adds nothing unless w is infinite or NaN.
+        if weightsPacked.allFinite {
+          return PreparedOp { io in
+            let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
+            var e = describe(io)
+            glean_sgemm_finite_b(pool, mInt32, nInt32, kInt32, x, k, 1, packed.pointer(Float.self), &e, y, ldy)
+            if activationAfter { activation.apply(to: io.outputs[0].floats) }
+          }
+        }
         return PreparedOp { io in
           let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
           var e = describe(io)
@@ -242,5 +257,16 @@ extension Optimized {
       }
       return operands
     }
+  }
+}
+
+/// A float FULLY_CONNECTED's weights packed for glean_sgemm, and whether every weight is finite.
+final class PackedFloatWeights {
+  let packed: PersistentBuffer
+  let allFinite: Bool
+
+  init(packed: PersistentBuffer, allFinite: Bool) {
+    self.packed = packed
+    self.allFinite = allFinite
   }
 }
