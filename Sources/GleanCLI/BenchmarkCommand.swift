@@ -43,6 +43,10 @@ struct Benchmark: AsyncParsableCommand {
   @Flag(name: .customLong("no-fusion"), help: "Run every node on its own: no fused attention or masked softmax (same results).")
   var noFusion = false
 
+  @Flag(name: .customLong("dense-products"),
+        help: "Multiply every input element in float FULLY_CONNECTEDs, never skipping a RELU output's zeros (same results).")
+  var denseProducts = false
+
   @Option(name: .customLong("input"), help: ArgumentHelp("An input tensor's data, as NAME=FILE (.npy or .json).", valueName: "NAME=FILE"))
   var inputs: [String] = []
 
@@ -76,6 +80,9 @@ struct Benchmark: AsyncParsableCommand {
     try BenchmarkInputs.fill(interpreter, from: assignments)
 
     func timedRun() throws -> (Double, [UInt64]?) {
+      denseProducts ? try Interpreter.withDenseProducts(invokeTimed) : try invokeTimed()
+    }
+    func invokeTimed() throws -> (Double, [UInt64]?) {
       let start = clock.now
       if opProfiling {
         let times = try interpreter.invokeProfiled()

@@ -23,6 +23,11 @@ extension Interpreter {
   /// "neon+dotprod", "portable", …; see `Optimized.instructionSet`).
   public static var optimizedInstructionSet: String { Optimized.instructionSet }
 
+  /// Runs `body` (say, `invoke()`) with every float FULLY_CONNECTED multiplying all of its input, never skipping
+  /// the zeros of a RELU's output: the same results, for measuring what skipping them saves (see
+  /// `Optimized.withDenseProducts`).
+  public static func withDenseProducts<R>(_ body: () throws -> R) rethrows -> R { try Optimized.withDenseProducts(body) }
+
   /// Every node of the subgraph, in run order (after `allocateTensors()`, `runs` tells which were
   /// folded or fused; a fused node is named after its chain, as "MUL+ADD+SOFTMAX").
   public var nodeSummaries: [NodeSummary] {

@@ -31,6 +31,16 @@ struct OperatorFusionTests {
     }
   }
 
+  @Test("skipping the zeros of RELU outputs in float FULLY_CONNECTEDs changes no output", arguments: names)
+  func skippingZerosChangesNothing(_ name: String) throws {
+    let golden = try Golden(name: name)
+    for threads in [1, 2] {
+      let skipping = try run(golden, .init(threads: threads))
+      let dense = try Interpreter.withDenseProducts { try run(golden, .init(threads: threads)) }
+      #expect(skipping.outputs == dense.outputs, "\(name), \(threads) threads")
+    }
+  }
+
   @Test("the attention fixtures fuse every layer's attention; the fused-away nodes do not run")
   func chainsAreFound() throws {
     for name in ["mobilebert_tiny_float", "bert_tiny_float", "attention_mask"] {

@@ -148,10 +148,12 @@ def measure_fma_peak():
     return float(subprocess.run([binary], check=True, capture_output=True, text=True).stdout.strip())
 
 
-def run_glean(glean, model, threads, warmup, runs, reference):
+def run_glean(glean, model, threads, warmup, runs, reference, dense_products=False):
     command = [glean, "benchmark", model, "--json", "--threads", str(threads), "--warmup-runs", str(warmup), "--num-runs", str(runs)]
     if reference:
         command.append("--reference")
+    if dense_products:
+        command.append("--dense-products")
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     result = json.loads(out)
     return result["inference_us"]["median"], result["peak_rss_bytes"], result["first_us"]
@@ -175,6 +177,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--only", help="only models whose file name contains this")
     parser.add_argument("--reference", action="store_true", help="time Glean's reference kernels")
+    parser.add_argument("--dense-products", action="store_true",
+                        help="Glean's float FULLY_CONNECTEDs multiply every input element (no skipping of RELU zeros)")
     parser.add_argument("--peak-gflops", type=float, help="FP32 FMA peak of one core, GFLOP/s (default: measured)")
     args = parser.parse_args()
     if args.make_models:
@@ -203,7 +207,8 @@ def main():
                 order = ("glean", "litert") if round_index % 2 == 0 else ("litert", "glean")
                 for side in order:
                     if side == "glean":
-                        median, rss, _ = run_glean(args.glean, path, threads, args.warmup, args.runs, args.reference)
+                        median, rss, _ = run_glean(args.glean, path, threads, args.warmup, args.runs, args.reference,
+                                                   args.dense_products)
                         glean_times.append(median); glean_rss.append(rss)
                     else:
                         median, rss, _ = run_litert(path, threads, args.warmup, args.runs)
