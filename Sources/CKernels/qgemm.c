@@ -34,7 +34,7 @@
 #define QNR 16
 #define QMR 6
 #define QROW_BLOCK 96        // rows per task
-#define QPANELS_PER_TASK 1   // panels per task (see sgemm.c's PANELS_PER_TASK)
+#define QPANELS_PER_TASK 1   // panels per task with several threads (see sgemm.c's PANELS_PER_TASK)
 #define QMAX_ROW_BLOCKS 64   // blocks of rows per call at most (taller blocks beyond 6144 rows): a quantization flag each
 #define QHEADER 64   // bytes before the first panel
 
@@ -489,6 +489,7 @@ typedef struct {
   qgemm_job gemm;
   const float *x;   // NULL: the rows are quantized already
   int asymmetric, row_block, simd;   // simd: glean_simd(), for the quantization
+  int panels_per_task;               // QPANELS_PER_TASK, or every panel on one thread (see sgemm.c)
   void *q;
   float *row_scales;
   int32_t *zero_points;
@@ -530,7 +531,7 @@ static void quantize_block(hybrid_job *job, int block) {
 static void hybrid_task(void *context, int task) {
   hybrid_job *job = context;
   int i_begin, i_end, panel_begin, panel_end;
-  glean_gemm_task_block(task, job->gemm.column_chunks, job->gemm.m, job->row_block, job->gemm.n, QNR, QPANELS_PER_TASK, &i_begin,
+  glean_gemm_task_block(task, job->gemm.column_chunks, job->gemm.m, job->row_block, job->gemm.n, QNR, job->panels_per_task, &i_begin,
                         &i_end, &panel_begin, &panel_end);
   if (job->x) quantize_block(job, task / job->gemm.column_chunks);
   qgemm_block(&job->gemm, i_begin, i_end, panel_begin, panel_end);
@@ -547,10 +548,12 @@ int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const fl
   int row_block = QROW_BLOCK;
   if ((m + row_block - 1) / row_block > QMAX_ROW_BLOCKS) row_block = ((m + QMAX_ROW_BLOCKS - 1) / QMAX_ROW_BLOCKS + QMR - 1) / QMR * QMR;
   int panels = (n + QNR - 1) / QNR, row_blocks = (m + row_block - 1) / row_block;
+  int panels_per_task = glean_pool_threads(pool) > 1 ? QPANELS_PER_TASK : panels;
   hybrid_job job = {
     .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy,
-             (panels + QPANELS_PER_TASK - 1) / QPANELS_PER_TASK, glean_has_avx2_fma(), glean_vnni()},
-    .x = x, .asymmetric = asymmetric, .row_block = row_block, .simd = glean_simd(), .q = q, .row_scales = row_scales,
+             (panels + panels_per_task - 1) / panels_per_task, glean_has_avx2_fma(), glean_vnni()},
+    .x = x, .asymmetric = asymmetric, .row_block = row_block, .simd = glean_simd(), .panels_per_task = panels_per_task, .q = q,
+    .row_scales = row_scales,
     .zero_points = zero_points,
   };
   for (int b = 0; b < row_blocks; b++) atomic_init(&job.quantized[b], 0);

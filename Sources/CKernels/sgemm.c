@@ -26,7 +26,9 @@
 // One panel (16 columns) per task. A thread runs its tasks in the same order whatever their size (the
 // panels of a row block one after another, A's block staying in L2), so small tasks cost only a counter
 // increment each; what they buy is a short wait at the end of a job, where one thread finishes its last
-// task while the other has nothing left to take.
+// task while the other has nothing left to take. On one thread there is no such wait to shorten: a task is
+// a whole row block, every panel (attention's scores of a block of 24 queries, 24 calls a head: 3.5 %
+// faster so).
 #define PANELS_PER_TASK 1
 
 size_t glean_sgemm_packed_size(int k, int n) {
@@ -303,14 +305,15 @@ typedef struct {
   const glean_epilogue *epilogue;
   float *c;
   ptrdiff_t ldc;
-  int column_chunks;
+  int column_chunks, panels_per_task;
   int isa;   // glean_sgemm_isa()
 } sgemm_job;
 
 static void sgemm_task(void *context, int task) {
   const sgemm_job *job = context;
   int i_begin, i_end, panel_begin, panel_end;
-  glean_gemm_task_block(task, job->column_chunks, job->m, ROW_BLOCK, job->n, NR, PANELS_PER_TASK, &i_begin, &i_end, &panel_begin, &panel_end);
+  glean_gemm_task_block(task, job->column_chunks, job->m, ROW_BLOCK, job->n, NR, job->panels_per_task, &i_begin, &i_end, &panel_begin,
+                        &panel_end);
 #if defined(HAVE_WIDE_TILE)
   int wide = job->isa == GLEAN_SGEMM_AVX512 || job->isa == GLEAN_SGEMM_WIDE_ON_AVX2;
 #else
@@ -387,9 +390,9 @@ static void sgemm_task(void *context, int task) {
 static void sgemm_run(glean_pool *pool, int isa, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                       const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
-  int panels = (n + NR - 1) / NR;
+  int panels = (n + NR - 1) / NR, panels_per_task = glean_pool_threads(pool) > 1 ? PANELS_PER_TASK : panels;
   sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc,
-                   (panels + PANELS_PER_TASK - 1) / PANELS_PER_TASK, isa};
+                   (panels + panels_per_task - 1) / panels_per_task, panels_per_task, isa};
   int row_blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
   glean_pool_run(pool, sgemm_task, &job, row_blocks * job.column_chunks);
 }

@@ -175,7 +175,6 @@ static float sampled_zero_fraction_avx2(int m, int k, const float *a, ptrdiff_t 
 }
 #endif
 
-
 int glean_all_finite_f32(const float *x, size_t count) {
   // No early exit, so that the loop vectorizes: a value is not finite when its exponent bits are all ones.
   uint32_t bad = 0;
@@ -195,21 +194,25 @@ typedef struct {
   const glean_epilogue *epilogue;
   float *c;
   ptrdiff_t ldc;
-  int column_chunks;
+  int column_chunks, panels_per_task;
 } sparse_job;
 
 #if defined(__x86_64__)
-/// One pool task: a block of ROWS rows times a chunk of PANELS panels (the last chunk of a row may be narrower).
+/// One pool task: a block of ROWS rows times a chunk of PANELS panels (the last chunk of a row may be narrower),
+/// or on one thread times every panel, PANELS at a time (fewer tasks, as sgemm.c's).
 static void sparse_task(void *context, int task) {
   const sparse_job *job = context;
   int i_begin, i_end, panel_begin, panel_end;
-  glean_gemm_task_block(task, job->column_chunks, job->m, ROWS, job->n, NR, PANELS, &i_begin, &i_end, &panel_begin, &panel_end);
-  int panels = panel_end - panel_begin;
-  if (panels == PANELS) {
-    sparse_block_4_avx2(job->k, job->n, job->a, job->lda, job->packed_b, job->epilogue, job->c, job->ldc, i_begin, i_end, panel_begin);
-  } else {
-    sparse_block_narrow_avx2(panels, job->k, job->n, job->a, job->lda, job->packed_b, job->epilogue, job->c, job->ldc, i_begin, i_end,
-                             panel_begin);
+  glean_gemm_task_block(task, job->column_chunks, job->m, ROWS, job->n, NR, job->panels_per_task, &i_begin, &i_end, &panel_begin,
+                        &panel_end);
+  for (int panel = panel_begin; panel < panel_end; panel += PANELS) {
+    int panels = panel_end - panel < PANELS ? panel_end - panel : PANELS;
+    if (panels == PANELS) {
+      sparse_block_4_avx2(job->k, job->n, job->a, job->lda, job->packed_b, job->epilogue, job->c, job->ldc, i_begin, i_end, panel);
+    } else {
+      sparse_block_narrow_avx2(panels, job->k, job->n, job->a, job->lda, job->packed_b, job->epilogue, job->c, job->ldc, i_begin, i_end,
+                               panel);
+    }
   }
 }
 #endif
@@ -219,8 +222,8 @@ void glean_sgemm_skipping_zeros(glean_pool *pool, int m, int n, int k, const flo
 #if defined(__x86_64__)
   int plain_output = !(epilogue && epilogue->block_columns > 0);
   if (m > 0 && n > 0 && k > 0 && plain_output && glean_sgemm_isa() != GLEAN_SGEMM_PORTABLE) {
-    int panels = (n + NR - 1) / NR;
-    sparse_job job = {m, n, k, a, lda, packed_b, epilogue, c, ldc, (panels + PANELS - 1) / PANELS};
+    int panels = (n + NR - 1) / NR, panels_per_task = glean_pool_threads(pool) > 1 ? PANELS : (panels + PANELS - 1) / PANELS * PANELS;
+    sparse_job job = {m, n, k, a, lda, packed_b, epilogue, c, ldc, (panels + panels_per_task - 1) / panels_per_task, panels_per_task};
     glean_pool_run(pool, sparse_task, &job, (m + ROWS - 1) / ROWS * job.column_chunks);
     return;
   }
