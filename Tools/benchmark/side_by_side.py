@@ -17,6 +17,9 @@ estimate, least sensitive to load that comes and goes over minutes), and the fra
 the FP32 FMA peak reached: FLOPs / time / (peak × threads), where the peak of one core is measured at
 start by Tools/benchmark/fma_peak.c (12 independent AVX2 FMA chains; give --peak-gflops to skip it).
 
+With --dense-products, Glean's float FULLY_CONNECTEDs multiply every input element (`glean benchmark
+--dense-products`): what the two runtimes' GEMMs do alike, without Glean's skipping of RELU zeros.
+
 Models looked for in --model-dir: mobilebert_float.tflite and mobilebert_int8.tflite (24-layer
 MobileBERT architecture, 384 tokens), minilm_int8.tflite (a MiniLM-L6 stand-in: 6 layers, hidden
 384, 12 heads, intermediate 1536, 384 tokens, dynamic-range int8) and fc_chain_float.tflite (MobileBERT's FFN
