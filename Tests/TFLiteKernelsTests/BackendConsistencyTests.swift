@@ -51,20 +51,26 @@ struct BackendConsistencyTests {
       let bias: TestTensor? = hasBias ? .floats([n], rng.floats(n), constant: true) : nil
       let inputs = [x, w, bias]
       let expected = try runKernel(Reference.FullyConnected(), options: .fullyConnected(options), inputs: inputs, outputTypes: [.float32])[0]
-      try onEveryPath { path in
-        var first: TestOutput?
-        for pool in pools {
-          let out = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: inputs,
-                                  outputTypes: [.float32], threadPool: pool)[0]
-          #expect(out.shape == expected.shape)
-          let error = Tolerance.maxScaledError(out.floats, expected.floats)
-          #expect(error <= 1e-5, "M \(m) K \(k) N \(n) \(path) threads \(pool.threads): \(error)")
-          if let first {
-            let same = out.bytes == first.bytes
-            #expect(same, "\(path): thread count \(pool.threads) changed the result")
-          }
-          first = first ?? out
-        }
+      try optimizedFloatOutputs(options, inputs) { out, path, pool in
+        #expect(out.shape == expected.shape)
+        let error = Tolerance.maxScaledError(out.floats, expected.floats)
+        #expect(error <= 1e-5, "M \(m) K \(k) N \(n) \(path) threads \(pool.threads): \(error)")
+      }
+    }
+  }
+
+  /// The optimised float FULLY_CONNECTED's output on every path and every pool, each handed to `check` with the
+  /// path's name and the pool; and the same bytes whatever the thread count.
+  func optimizedFloatOutputs(_ options: FullyConnectedOptions, _ inputs: [TestTensor?],
+                             check: (TestOutput, String, ThreadPool) -> Void) throws {
+    try onEveryPath { path in
+      var first: TestOutput?
+      for pool in pools {
+        let out = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: inputs,
+                                outputTypes: [.float32], threadPool: pool)[0]
+        check(out, path, pool)
+        if let first { #expect(out.bytes == first.bytes, "\(path): thread count \(pool.threads) changed the result") }
+        first = first ?? out
       }
     }
   }
@@ -107,17 +113,10 @@ struct BackendConsistencyTests {
       if infinite { weights[(n / 2) * k + k / 2] = .infinity }
       let inputs: [TestTensor?] = [x, .floats([n, k], weights, constant: true), .floats([n], rng.floats(n), constant: true)]
       let expected = try runKernel(Reference.FullyConnected(), options: .fullyConnected(options), inputs: inputs, outputTypes: [.float32])[0]
-      try onEveryPath { path in
-        var first: TestOutput?
-        for pool in pools {
-          let out = try runKernel(Optimized.FullyConnected(), options: .fullyConnected(options), inputs: inputs,
-                                  outputTypes: [.float32], threadPool: pool)[0]
-          #expect(out.shape == expected.shape)
-          #expect(Self.matches(out.floats, expected.floats, within: 1e-5),
-                  "M \(m) K \(k) N \(n) infinite weight \(infinite) \(path) threads \(pool.threads)")
-          if let first { #expect(out.bytes == first.bytes, "\(path): thread count \(pool.threads) changed the result") }
-          first = first ?? out
-        }
+      try optimizedFloatOutputs(options, inputs) { out, path, pool in
+        #expect(out.shape == expected.shape)
+        #expect(Self.matches(out.floats, expected.floats, within: 1e-5),
+                "M \(m) K \(k) N \(n) infinite weight \(infinite) \(path) threads \(pool.threads)")
       }
     }
   }

@@ -81,30 +81,52 @@ static void sgemm_model(int fused, int m, int n, int k, const float *a, ptrdiff_
   }
 }
 
+/// The operands of one float GEMM check: A (`a_floats` floats, for the caller to fill), B (k × n) and its packing,
+/// the epilogue's operands, C and `second` with their expected values. Variant 0 has no epilogue; 1 every step
+/// with a RELU clamp; 2 every step with a RELU6 clamp, scale and shift by one value, and `second`.
+typedef struct {
+  float *a, *b, *bias, *residual, *scale, *shift, *c, *expected, *second, *second_expected, *packed;
+  glean_epilogue full;
+  const glean_epilogue *e;
+} sgemm_case;
+
+static void sgemm_case_init(sgemm_case *c, int m, int k, int n, size_t a_floats, int variant) {
+  sgemm_case t;
+  t.a = malloc(sizeof(float) * a_floats);
+  t.b = malloc(sizeof(float) * k * n);
+  t.bias = malloc(sizeof(float) * n), t.scale = malloc(sizeof(float) * n), t.shift = malloc(sizeof(float) * n);
+  t.residual = malloc(sizeof(float) * m * n);
+  t.c = malloc(sizeof(float) * m * n), t.expected = malloc(sizeof(float) * m * n);
+  t.second = malloc(sizeof(float) * m * n), t.second_expected = malloc(sizeof(float) * m * n);
+  t.packed = malloc(sizeof(float) * glean_sgemm_packed_size(k, n));
+  for (int i = 0; i < k * n; i++) t.b[i] = uniform();
+  for (int i = 0; i < n; i++) { t.bias[i] = uniform(); t.scale[i] = uniform(); t.shift[i] = uniform(); }
+  for (int i = 0; i < m * n; i++) t.residual[i] = uniform();
+  glean_sgemm_pack(t.b, n, 1, k, n, t.packed);
+  t.full = (glean_epilogue){t.bias, 1, -0.25f, variant == 2 ? 6.0f : INFINITY, t.residual, n, variant == 2 ? t.second : NULL, n,
+                            t.scale, 1, t.shift, variant == 2 ? 0 : 1};
+  *c = t;
+  c->e = variant == 0 ? NULL : &c->full;
+}
+
+static void sgemm_case_free(sgemm_case *t) {
+  free(t->a); free(t->b); free(t->bias); free(t->residual); free(t->scale); free(t->shift); free(t->c); free(t->expected);
+  free(t->second); free(t->second_expected); free(t->packed);
+}
+
 static void check_sgemm(glean_pool *pool, int m, int k, int n, int variant, const char *path, int fused) {
-  float *a = malloc(sizeof(float) * m * k * 2), *b = malloc(sizeof(float) * k * n), *bias = malloc(sizeof(float) * n);
-  float *residual = malloc(sizeof(float) * m * n), *scale = malloc(sizeof(float) * n), *shift = malloc(sizeof(float) * n);
-  float *c = malloc(sizeof(float) * m * n), *expected = malloc(sizeof(float) * m * n);
-  float *second = malloc(sizeof(float) * m * n), *second_expected = malloc(sizeof(float) * m * n);
-  float *packed = malloc(sizeof(float) * glean_sgemm_packed_size(k, n));
-  for (int i = 0; i < m * k * 2; i++) a[i] = uniform();
-  for (int i = 0; i < k * n; i++) b[i] = uniform();
-  for (int i = 0; i < n; i++) { bias[i] = uniform(); scale[i] = uniform(); shift[i] = uniform(); }
-  for (int i = 0; i < m * n; i++) residual[i] = uniform();
-  glean_sgemm_pack(b, n, 1, k, n, packed);
-  glean_epilogue full = {bias, 1, -0.25f, variant == 2 ? 6.0f : INFINITY, residual, n, variant == 2 ? second : NULL, n,
-                         scale, 1, shift, variant == 2 ? 0 : 1};
-  const glean_epilogue *e = variant == 0 ? NULL : &full;
+  sgemm_case t;
+  sgemm_case_init(&t, m, k, n, (size_t)m * k * 2, variant);
+  for (int i = 0; i < m * k * 2; i++) t.a[i] = uniform();
   // Plain A (stride_m k) and, for variant 1, A read transposed through strides (stride_m 1, stride_k m).
   ptrdiff_t sm = variant == 1 ? 1 : k, sk = variant == 1 ? m : 1;
-  sgemm_model(fused, m, n, k, a, sm, sk, b, e, expected, second_expected);
-  glean_sgemm(pool, m, n, k, a, sm, sk, packed, e, c, n);
+  sgemm_model(fused, m, n, k, t.a, sm, sk, t.b, t.e, t.expected, t.second_expected);
+  glean_sgemm(pool, m, n, k, t.a, sm, sk, t.packed, t.e, t.c, n);
   char what[96];
   snprintf(what, sizeof what, "sgemm %s epilogue %d threads %d", path, variant, glean_pool_threads(pool));
-  expect_equal(c, expected, (size_t)m * n, what, m, k, n);
-  if (variant == 2) expect_equal(second, second_expected, (size_t)m * n, what, m, k, n);
-  free(a); free(b); free(bias); free(residual); free(scale); free(shift); free(c); free(expected); free(second);
-  free(second_expected); free(packed);
+  expect_equal(t.c, t.expected, (size_t)m * n, what, m, k, n);
+  if (variant == 2) expect_equal(t.second, t.second_expected, (size_t)m * n, what, m, k, n);
+  sgemm_case_free(&t);
 }
 
 /// C as the float GEMM skipping A's zeros computes it: the fused model's sums without the steps whose a[i, p] is
@@ -133,48 +155,38 @@ static int same_number(float x, float y) { return x == y || (isnan(x) && isnan(y
 /// NaN and infinities; A's rows padded (lda k + 3) in variant 1.
 static void check_sgemm_skipping_zeros(glean_pool *pool, int m, int k, int n, int variant, int zeros, const char *path, int fused) {
   ptrdiff_t lda = variant == 1 ? k + 3 : k;
-  float *a = malloc(sizeof(float) * m * lda), *b = malloc(sizeof(float) * k * n), *bias = malloc(sizeof(float) * n);
-  float *residual = malloc(sizeof(float) * m * n), *scale = malloc(sizeof(float) * n), *shift = malloc(sizeof(float) * n);
-  float *c = malloc(sizeof(float) * m * n), *expected = malloc(sizeof(float) * m * n);
-  float *second = malloc(sizeof(float) * m * n), *second_expected = malloc(sizeof(float) * m * n);
-  float *packed = malloc(sizeof(float) * glean_sgemm_packed_size(k, n));
+  sgemm_case t;
+  sgemm_case_init(&t, m, k, n, (size_t)m * lda, variant);
+  float *a = t.a;
   for (int i = 0; i < m * lda; i++) {
     a[i] = (int)(next() % 8) < zeros ? (next() % 2 ? 0.0f : -0.0f) : uniform();
     if (variant == 1 && next() % 97 == 0) a[i] = next() % 3 == 0 ? NAN : (next() % 2 ? INFINITY : -INFINITY);
   }
   for (int i = 0; i < m; i += 7) for (int p = 0; p < k; p++) a[i * lda + p] = 0;   // whole rows of zeros
-  for (int i = 0; i < k * n; i++) b[i] = uniform();
-  for (int i = 0; i < n; i++) { bias[i] = uniform(); scale[i] = uniform(); shift[i] = uniform(); }
-  for (int i = 0; i < m * n; i++) residual[i] = uniform();
-  glean_sgemm_pack(b, n, 1, k, n, packed);
-  glean_epilogue full = {bias, 1, -0.25f, variant == 2 ? 6.0f : INFINITY, residual, n, variant == 2 ? second : NULL, n,
-                         scale, 1, shift, variant == 2 ? 0 : 1};
-  const glean_epilogue *e = variant == 0 ? NULL : &full;
   char what[128];
 #if defined(__x86_64__)
   int row_kernel = strcmp(path, "portable") != 0;
 #else
   int row_kernel = 0;
 #endif
-  if (row_kernel) sgemm_skipping_zeros_model(m, n, k, a, lda, b, e, expected, second_expected);
-  else sgemm_model(fused, m, n, k, a, lda, 1, b, e, expected, second_expected);
-  glean_sgemm_skipping_zeros(pool, m, n, k, a, lda, packed, e, c, n);
+  if (row_kernel) sgemm_skipping_zeros_model(m, n, k, a, lda, t.b, t.e, t.expected, t.second_expected);
+  else sgemm_model(fused, m, n, k, a, lda, 1, t.b, t.e, t.expected, t.second_expected);
+  glean_sgemm_skipping_zeros(pool, m, n, k, a, lda, t.packed, t.e, t.c, n);
   snprintf(what, sizeof what, "sgemm skipping zeros (%d of 8) %s epilogue %d threads %d", zeros, path, variant, glean_pool_threads(pool));
-  expect_equal(c, expected, (size_t)m * n, what, m, k, n);
-  if (variant == 2) expect_equal(second, second_expected, (size_t)m * n, what, m, k, n);
+  expect_equal(t.c, t.expected, (size_t)m * n, what, m, k, n);
+  if (variant == 2) expect_equal(t.second, t.second_expected, (size_t)m * n, what, m, k, n);
 
-  sgemm_model(fused, m, n, k, a, lda, 1, b, e, expected, second_expected);
-  glean_sgemm_finite_b(pool, m, n, k, a, lda, 1, packed, e, c, n);
+  sgemm_model(fused, m, n, k, a, lda, 1, t.b, t.e, t.expected, t.second_expected);
+  glean_sgemm_finite_b(pool, m, n, k, a, lda, 1, t.packed, t.e, t.c, n);
   for (int i = 0; i < m * n; i++) {
-    if (!same_number(c[i], expected[i]) || (variant == 2 && !same_number(second[i], second_expected[i]))) {
+    if (!same_number(t.c[i], t.expected[i]) || (variant == 2 && !same_number(t.second[i], t.second_expected[i]))) {
       printf("FAIL sgemm finite B (%d of 8 zeros) %s epilogue %d M%d K%d N%d: element %d is %.9g, expected %.9g\n", zeros, path,
-             variant, m, k, n, i, c[i], expected[i]);
+             variant, m, k, n, i, t.c[i], t.expected[i]);
       failures++;
       break;
     }
   }
-  free(a); free(b); free(bias); free(residual); free(scale); free(shift); free(c); free(expected); free(second);
-  free(second_expected); free(packed);
+  sgemm_case_free(&t);
 }
 
 static void check_hybrid(glean_pool *pool, int m, int k, int n, int asymmetric, const char *path) {
