@@ -25,7 +25,12 @@ extension Interpreter {
 
   /// Runs `body` (say, `invoke()`) with every float FULLY_CONNECTED multiplying all of its input, never skipping
   /// the zeros of a RELU's output: the same results, for measuring what skipping them saves (see
-  /// `Optimized.withDenseProducts`).
+  /// `Optimized.withDenseProducts`). It applies to kernels started from the calling thread while `body` runs;
+  /// `body`'s errors are rethrown.
+  ///
+  /// ```swift
+  /// try Interpreter.withDenseProducts { try interpreter.invoke() }
+  /// ```
   public static func withDenseProducts<R>(_ body: () throws -> R) rethrows -> R { try Optimized.withDenseProducts(body) }
 
   /// Every node of the subgraph, in run order (after `allocateTensors()`, `runs` tells which were

@@ -37,7 +37,11 @@ public enum Optimized {
   /// Runs `body` with the float FULLY_CONNECTED multiplying every input element on the calling thread, never
   /// skipping the zeros of a RELU's output (which it does when the weights are finite and at least 40 % of the
   /// input is zero, on AVX2 machines). The results are the same; `glean benchmark --dense-products` uses it to
-  /// measure what skipping saves.
+  /// measure what skipping saves. `body`'s errors are rethrown.
+  ///
+  /// ```swift
+  /// let dense = try Optimized.withDenseProducts { try interpreter.invoke() }
+  /// ```
   public static func withDenseProducts<R>(_ body: () throws -> R) rethrows -> R {
     glean_kernels_dense_products(1)
     defer { glean_kernels_dense_products(0) }
