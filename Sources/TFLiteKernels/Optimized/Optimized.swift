@@ -40,7 +40,7 @@ public enum Optimized {
   /// measure what skipping saves. `body`'s errors are rethrown.
   ///
   /// ```swift
-  /// let dense = try Optimized.withDenseProducts { try interpreter.invoke() }
+  /// try Optimized.withDenseProducts { try interpreter.invoke() }   // the same outputs, every zero multiplied
   /// ```
   public static func withDenseProducts<R>(_ body: () throws -> R) rethrows -> R {
     glean_kernels_dense_products(1)
