@@ -27,7 +27,7 @@
 // panels of a row block one after another, A's block staying in L2), so small tasks cost only a counter
 // increment each; what they buy is a short wait at the end of a job, where one thread finishes its last
 // task while the other has nothing left to take. On one thread there is no such wait to shorten: a task is
-// a whole row block, every panel (attention's scores of a block of 24 queries, 24 calls a head: 3.5 %
+// a whole row block, every panel (attention's scores of a block of 24 queries, 24 calls a head: ~2 %
 // faster so).
 #define PANELS_PER_TASK 1
 
