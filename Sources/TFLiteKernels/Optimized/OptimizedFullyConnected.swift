@@ -152,21 +152,17 @@ extension Optimized {
         }
         // A fused FULLY_CONNECTED is prepared after the node it replaces: share its packed weights.
         let weightsPacked = node.derivedConstants?.value(tensor: weights.index, kind: "sgemm-packed", make: pack) ?? pack()
-        let packed = weightsPacked.packed
-        // Finite weights let the GEMM skip the input's exact zeros (a RELU's output) without changing a value:
-        // 0 · w adds nothing unless w is infinite or NaN.
-        if weightsPacked.allFinite {
-          return PreparedOp { io in
-            let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
-            var e = describe(io)
-            glean_sgemm_finite_b(pool, mInt32, nInt32, kInt32, x, k, 1, packed.pointer(Float.self), &e, y, ldy)
-            if activationAfter { activation.apply(to: io.outputs[0].floats) }
-          }
-        }
+        let packed = weightsPacked.packed, allFinite = weightsPacked.allFinite
         return PreparedOp { io in
-          let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!
+          let x = io.inputs[0].floats.baseAddress!, y = io.outputs[0].floats.baseAddress!, b = packed.pointer(Float.self)
           var e = describe(io)
-          glean_sgemm(pool, mInt32, nInt32, kInt32, x, k, 1, packed.pointer(Float.self), &e, y, ldy)
+          // Finite weights let the GEMM skip the input's exact zeros (a RELU's output) without changing a value:
+          // 0 · w adds nothing unless w is infinite or NaN.
+          if allFinite {
+            glean_sgemm_finite_b(pool, mInt32, nInt32, kInt32, x, k, 1, b, &e, y, ldy)
+          } else {
+            glean_sgemm(pool, mInt32, nInt32, kInt32, x, k, 1, b, &e, y, ldy)
+          }
           if activationAfter { activation.apply(to: io.outputs[0].floats) }
         }
       }
