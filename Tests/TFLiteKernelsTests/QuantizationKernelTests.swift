@@ -52,14 +52,36 @@ struct QuantizationKernelTests {
     var generator = SystemRandomNumberGenerator()
     let values = (0..<1000).map { _ in UInt8.random(in: 0...255, using: &generator) }
     let scales: [Float] = [0.5, 0.0123, 3.7e-3, 1e-40, 1.2e-38, 7.1e35, 3e38, .leastNonzeroMagnitude, 1, 65504]
-    for type in [TensorType.int8, .uint8] {
-      for scale in scales {
-        for zeroPoint: Int64 in [0, -128, 127, 255, 3, -32768, 40000] {
-          let x = TestTensor(type: type, shape: [values.count], bytes: values, constant: false,
-                             quantization: QuantizationParameters(scale: [scale], zeroPoint: [zeroPoint]))
-          let expected = try runKernel(Reference.Dequantize(), inputs: [x], outputTypes: [.float32])[0].bytes
-          let actual = try runKernel(Optimized.Dequantize(), inputs: [x], outputTypes: [.float32])[0].bytes
-          #expect(actual == expected, "\(type) scale \(scale) zero point \(zeroPoint)")
+    try onEveryPath { path in
+      for type in [TensorType.int8, .uint8] {
+        for scale in scales {
+          for zeroPoint: Int64 in [0, -128, 127, 255, 3, -32768, 40000] {
+            let x = TestTensor(type: type, shape: [values.count], bytes: values, constant: false,
+                               quantization: QuantizationParameters(scale: [scale], zeroPoint: [zeroPoint]))
+            let expected = try runKernel(Reference.Dequantize(), inputs: [x], outputTypes: [.float32])[0].bytes
+            let actual = try runKernel(Optimized.Dequantize(), inputs: [x], outputTypes: [.float32])[0].bytes
+            #expect(actual == expected, "\(path): \(type) scale \(scale) zero point \(zeroPoint)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test("optimised DEQUANTIZE over the pool: lengths with vector tails, several tasks, and empty tensors")
+  func optimizedDequantizeSizes() throws {
+    var generator = SystemRandomNumberGenerator()
+    for count in [0, 1, 7, 9, 31, 65_536, 65_537, 200_003] {
+      let values = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      for type in [TensorType.int8, .uint8] {
+        let x = TestTensor(type: type, shape: [count], bytes: values, constant: false,
+                           quantization: QuantizationParameters(scale: [0.0371], zeroPoint: [type == .int8 ? -5 : 131]))
+        let expected = try runKernel(Reference.Dequantize(), inputs: [x], outputTypes: [.float32])[0].bytes
+        for pool in [nil, ThreadPool(threads: 3)] {
+          let actual = try runKernel(Optimized.Dequantize(), inputs: [x], outputTypes: [.float32], threadPool: pool)[0].bytes
+          // The first differing byte rather than both arrays (up to 800 KB) in a failure message.
+          let same = actual == expected
+          let firstDifference = same ? nil : actual.indices.first { $0 >= expected.count || actual[$0] != expected[$0] }
+          #expect(same, "\(type), \(count) values, \(pool == nil ? 1 : 3) threads: byte \(firstDifference ?? actual.count) differs")
         }
       }
     }

@@ -147,6 +147,10 @@ enum { GLEAN_BINARY_ADD = 0, GLEAN_BINARY_SUB = 1, GLEAN_BINARY_MUL = 2, GLEAN_B
 /// outputs are split over the pool.
 void glean_binary_f32(glean_pool *pool, int op, const float *a, ptrdiff_t a_row, ptrdiff_t a_col, const float *b, ptrdiff_t b_row,
                       ptrdiff_t b_col, float *y, ptrdiff_t rows, ptrdiff_t cols);
+/// y[i] = scale · (x[i] − zero_point) for `count` int8 (is_signed ≠ 0) or uint8 values x, the product rounded
+/// once to float. The caller keeps |zero_point| ≤ 2¹⁵, so that x[i] − zero_point is exact in float and y equals
+/// the double-precision reference bit for bit. Large inputs are split over the pool.
+void glean_dequantize_8bit(glean_pool *pool, const void *x, int is_signed, float *y, ptrdiff_t count, float scale, int32_t zero_point);
 
 // MARK: Softmax and GELU
 
