@@ -27,13 +27,17 @@ typedef struct {
   int end;
 #if defined(GLEAN_POOL_STATS)
   double done;   // when the thread last left a job
+  double busy;   // seconds the thread spent inside the current job's tasks
 #endif
 } task_range;
 
 #if defined(GLEAN_POOL_STATS)
 // Built with GLEAN_POOL_STATS defined, the pool measures how long its threads wait at the end of each job
-// (from leaving the job to the last thread leaving it: the cost of tasks too coarse or spread unevenly) and
-// how long the caller works alone between jobs (the serial part), and prints the totals when the process exits. Offline measurement, not in the package's builds:
+// (from leaving the job to the last thread leaving it: the cost of tasks too coarse or spread unevenly), how
+// long the caller works alone between jobs (the serial part), and the thread time spent inside tasks (against
+// one thread's time for the same jobs, what running beside each other costs the threads: shared caches,
+// lines moving between cores), and prints the totals when the process exits. Offline measurement, not in
+// the package's builds:
 //
 //   swift build -c release --build-path .build-stats -Xcc -DGLEAN_POOL_STATS
 //   .build-stats/release/glean benchmark MODEL --threads 2 --num-runs 20
@@ -47,11 +51,16 @@ static double stats_now(void) {
 }
 
 static long stats_jobs;
-static double stats_job_seconds, stats_idle_seconds, stats_gap_seconds, stats_last_end;
+static double stats_job_seconds, stats_idle_seconds, stats_gap_seconds, stats_task_seconds, stats_last_end;
+
+/// Thread time spent inside tasks so far (GLEAN_POOL_STATS builds only; offline benchmarks declare it themselves).
+double glean_pool_stats_task_seconds(void);
+double glean_pool_stats_task_seconds(void) { return stats_task_seconds; }
 
 static void stats_report(void) {
-  fprintf(stderr, "glean pool: %ld jobs over several threads, %.1f ms in them, %.2f ms of thread time idle at their ends, "
-          "%.2f ms between them\n", stats_jobs, stats_job_seconds * 1e3, stats_idle_seconds * 1e3, stats_gap_seconds * 1e3);
+  fprintf(stderr, "glean pool: %ld jobs over several threads, %.1f ms in them, %.1f ms of thread time inside their tasks, "
+          "%.2f ms of thread time idle at their ends, %.2f ms between them\n", stats_jobs, stats_job_seconds * 1e3,
+          stats_task_seconds * 1e3, stats_idle_seconds * 1e3, stats_gap_seconds * 1e3);
 }
 #endif
 
@@ -78,7 +87,13 @@ static void run_tasks(glean_pool *pool, int self) {
     for (;;) {
       int task = atomic_fetch_add_explicit(&range->next, 1, memory_order_relaxed);
       if (task >= range->end) break;
+#if defined(GLEAN_POOL_STATS)
+      double started = stats_now();
       pool->fn(pool->context, task);
+      pool->ranges[self].busy += stats_now() - started;
+#else
+      pool->fn(pool->context, task);
+#endif
     }
   }
 }
@@ -121,7 +136,14 @@ glean_pool *glean_pool_create(int threads) {
     free(pool->workers); free(pool->starts); free(pool->ranges); free(pool);
     return NULL;
   }
-  for (int t = 0; t < threads; t++) { atomic_init(&pool->ranges[t].next, 0); pool->ranges[t].end = 0; }
+  for (int t = 0; t < threads; t++) {
+    atomic_init(&pool->ranges[t].next, 0);
+    pool->ranges[t].end = 0;
+#if defined(GLEAN_POOL_STATS)
+    pool->ranges[t].done = 0;
+    pool->ranges[t].busy = 0;
+#endif
+  }
   pthread_mutex_init(&pool->mutex, NULL);
   pthread_cond_init(&pool->wake, NULL);
   int started = 0;
@@ -189,7 +211,11 @@ void glean_pool_run(glean_pool *pool, void (*fn)(void *context, int task), void 
     if (!registered) { registered = 1; atexit(stats_report); }
     double last = 0;
     for (int t = 0; t < pool->threads; t++) last = pool->ranges[t].done > last ? pool->ranges[t].done : last;
-    for (int t = 0; t < pool->threads; t++) stats_idle_seconds += last - pool->ranges[t].done;
+    for (int t = 0; t < pool->threads; t++) {
+      stats_idle_seconds += last - pool->ranges[t].done;
+      stats_task_seconds += pool->ranges[t].busy;
+      pool->ranges[t].busy = 0;
+    }
     stats_job_seconds += last - started;
     stats_jobs++;
     stats_last_end = stats_now();
