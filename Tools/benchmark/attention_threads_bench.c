@@ -6,7 +6,10 @@
 //
 //   S=Sources/CKernels; clang -O2 -I$S/include -I$S Tools/benchmark/attention_threads_bench.c $S/*.c \
 //     -o /tmp/attention_threads_bench -lm -lpthread
-//   /tmp/attention_threads_bench [rounds (40)]
+//   /tmp/attention_threads_bench [rounds (40)] [alone: 1 for one-thread rounds only]
+//
+// Two copies started together with `40 1` (`b=/tmp/attention_threads_bench; $b 40 1 & $b 40 1; wait`) show what
+// two single-thread processes lose beside each other, against one copy alone.
 //
 // Built with -DGLEAN_POOL_STATS, it also reports the thread time spent inside the tasks of the 2-thread calls
 // (both threads together), per call in the fastest 2-thread round, against the fastest 1-thread round: how
@@ -36,7 +39,7 @@ static int by_value(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  int rounds = argc > 1 ? atoi(argv[1]) : 40;
+  int rounds = argc > 1 ? atoi(argv[1]) : 40, one_thread_only = argc > 2 && atoi(argv[2]) == 1;
   if (rounds < 1) rounds = 1;
   if (rounds > MAX_ROUNDS) rounds = MAX_ROUNDS;
   size_t elements = (size_t)HEADS * M * D;
@@ -57,6 +60,7 @@ int main(int argc, char **argv) {
   for (int round = 0; round < rounds; round++) {
     for (int step = 0; step < 2; step++) {
       int threads = (round + step) % 2 ? 2 : 1;
+      if (one_thread_only && threads == 2) continue;
 #if defined(GLEAN_POOL_STATS)
       double tasks_before = glean_pool_stats_task_seconds();
 #endif
@@ -75,6 +79,11 @@ int main(int argc, char **argv) {
     }
   }
   for (int t = 1; t <= 2; t++) qsort(times[t], (size_t)rounds, sizeof(double), by_value);
+  if (one_thread_only) {
+    printf("attention %d heads, %d x %d, head size %d: 1 thread best %.3f ms (median %.3f)\n", HEADS, M, M, D, times[1][0] * 1e3,
+           times[1][rounds / 2] * 1e3);
+    return 0;
+  }
   printf("attention %d heads, %d x %d, head size %d: 1 thread best %.3f ms (median %.3f), 2 threads best %.3f ms (median %.3f): "
          "%.2fx\n", HEADS, M, M, D, times[1][0] * 1e3, times[1][rounds / 2] * 1e3, times[2][0] * 1e3, times[2][rounds / 2] * 1e3,
          times[1][0] / times[2][0]);
