@@ -9,7 +9,8 @@
 //     the quantized rows the kernel leaves in its scratch, equal to the kernel's own rows quantized again), also
 //     multiplying rows an earlier call left (x NULL);
 // over shapes with partial tiles, strided A, every epilogue step, 1 and 3 threads; the softmax and GELU of
-// each path against double-precision formulas (within 1e-6); the vector input quantization against the
+// each path against double-precision formulas (within 1e-6); DEQUANTIZE against the reference's formula in
+// double, bit for bit; the vector input quantization against the
 // portable one, bit for bit, on any float bit pattern; the row mean against a model of each path's
 // summation order, bit for bit; the thread pool runs each task once; on x86-64 also with
 // glean_kernels_emulate_wide (the AVX-512 and VNNI tiles compiled for AVX2). The Swift tests check the same
@@ -452,6 +453,39 @@ static void check_mean(const char *path) {
   }
 }
 
+/// DEQUANTIZE of int8 and uint8 values against the reference's formula in double, rounded once to float, bit
+/// for bit: lengths with vector tails and several tasks, zero points at the ends of the allowed range, scales
+/// from subnormal to near overflow.
+static void check_dequantize(glean_pool *pool, const char *path) {
+  enum { MAXCOUNT = 140001 };
+  static uint8_t x[MAXCOUNT];
+  static float y[MAXCOUNT];
+  static const int counts[] = {1, 7, 8, 9, 33, 65536, 65537, MAXCOUNT};
+  static const float scales[] = {0.0371f, 1e-40f, 3e38f, 1.0f};
+  static const int32_t zero_points[] = {0, -128, 255, 32768, -32768};
+  for (int i = 0; i < MAXCOUNT; i++) x[i] = (uint8_t)(rand() & 0xFF);
+  for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+    for (int is_signed = 0; is_signed < 2; is_signed++) {
+      for (size_t s = 0; s < sizeof scales / sizeof scales[0]; s++) {
+        for (size_t z = 0; z < sizeof zero_points / sizeof zero_points[0]; z++) {
+          int count = counts[c];
+          glean_dequantize_8bit(pool, x, is_signed, y, count, scales[s], zero_points[z]);
+          for (int i = 0; i < count; i++) {
+            int32_t q = is_signed ? (int32_t)(int8_t)x[i] : (int32_t)x[i];
+            float expected = (float)((double)scales[s] * (double)(q - zero_points[z]));
+            if (memcmp(&expected, &y[i], sizeof expected) != 0) {
+              printf("FAIL %s dequantize %s count %d scale %g zero point %d, element %d: %.9g, expected %.9g\n", path,
+                     is_signed ? "int8" : "uint8", count, scales[s], zero_points[z], i, y[i], expected);
+              failures++;
+              break;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 static atomic_int runs[1000];
 static void count_task(void *context, int task) { (void)context; atomic_fetch_add(&runs[task], 1); }
 
@@ -511,6 +545,7 @@ static void check_all(const char *path, int fused) {
   check_layer_norm(path);
   glean_pool *pools[2] = {NULL, glean_pool_create(3)};
   for (int t = 0; t < 2; t++) check_column_blocks(pools[t], path);
+  for (int t = 0; t < 2; t++) check_dequantize(pools[t], path);
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     for (int t = 0; t < 2; t++) {
       for (int variant = 0; variant < 3; variant++) check_sgemm(pools[t], shapes[s][0], shapes[s][1], shapes[s][2], variant, path, fused);
