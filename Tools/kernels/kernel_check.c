@@ -12,7 +12,8 @@
 // each path against double-precision formulas (within 1e-6); DEQUANTIZE against the reference's formula in
 // double, bit for bit; the vector input quantization against the
 // portable one, bit for bit, on any float bit pattern; the row mean against a model of each path's
-// summation order, bit for bit; the thread pool runs each task once; on x86-64 also with
+// summation order, bit for bit; the thread pool runs each task once, over many short jobs too (a bug in
+// how workers join and leave jobs shows as a failure or a hang); on x86-64 also with
 // glean_kernels_emulate_wide (the AVX-512 and VNNI tiles compiled for AVX2). The Swift tests check the same
 // kernels against the reference kernels; this tool exists for the paths a machine cannot run natively —
 // arm64 under QEMU from an x86-64 machine:
@@ -490,8 +491,26 @@ static atomic_int runs[1000];
 static void count_task(void *context, int task) { (void)context; atomic_fetch_add(&runs[task], 1); }
 
 /// The thread pool runs every task of a job exactly once (each thread's own range, then the others'), for
-/// task counts below, equal to and above the thread count.
+/// task counts below, equal to and above the thread count; then many short jobs back to back, where workers
+/// join jobs late, find them closed, or arrive as the next one is published.
 static void check_pool(void) {
+  for (int threads = 2; threads <= 3; threads++) {
+    glean_pool *pool = glean_pool_create(threads);
+    for (int job = 0; job < 20000; job++) {
+      int count = 2 + job % 11;
+      for (int i = 0; i < count; i++) atomic_store(&runs[i], 0);
+      glean_pool_run(pool, count_task, NULL, count);
+      int wrong = -1;
+      for (int i = 0; i < count && wrong < 0; i++) wrong = atomic_load(&runs[i]) != 1 ? i : -1;
+      if (wrong >= 0) {
+        printf("FAIL pool of %d threads, short job %d of %d tasks: task %d ran %d times\n", threads, job, count, wrong,
+               atomic_load(&runs[wrong]));
+        failures++;
+        break;
+      }
+    }
+    glean_pool_destroy(pool);
+  }
   for (int threads = 2; threads <= 5; threads++) {
     glean_pool *pool = glean_pool_create(threads);
     for (int count = 1; count <= 1000; count += count < 40 ? 1 : 137) {
