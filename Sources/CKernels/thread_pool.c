@@ -8,8 +8,9 @@
 // the others left), it closes the job and waits only for the workers inside it. A worker the system has not
 // scheduled — another process busy on its core — then holds nothing up: the caller runs that worker's range
 // itself instead of waiting for it to wake, join and find nothing left (before, every job waited for every
-// worker: with one other busy process on a 2-core machine, a 2-thread QA inference took 138 ms, against 80 ms
-// on one thread). Workers spin briefly for the next job before sleeping on a condition variable.
+// worker: with one other busy process on a 2-core machine, a 2-thread QA inference took 136 ms, against 81 ms
+// on one thread; now 87 ms — README, Speed). Workers spin briefly for the next job before sleeping on a
+// condition variable.
 #include "glean_kernels.h"
 #include <pthread.h>
 #include <sched.h>
