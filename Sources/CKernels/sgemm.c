@@ -22,7 +22,8 @@
 #define NR GLEAN_SGEMM_NR
 #define MR 6
 #define WIDE_MR 12
-#define ROW_BLOCK 96        // rows of A per task (a multiple of MR and WIDE_MR)
+#define PAIR_MR 8           // rows of the wide pair tile (two panels: 8 × 32)
+#define ROW_BLOCK 96        // rows of A per task (a multiple of MR, WIDE_MR and PAIR_MR)
 // One panel (16 columns) per task. A thread runs its tasks in the same order whatever their size (the
 // panels of a row block one after another, A's block staying in L2), so small tasks cost only a counter
 // increment each; what they buy is a short wait at the end of a job, where one thread finishes its last
@@ -224,12 +225,16 @@ typedef float glean_v16f __attribute__((ext_vector_type(16)));
 
 #define WIDE_TILE_NAME tile_wide_avx512
 #define WIDE_STRIP_NAME strip_wide_avx512
+#define WIDE_PAIR_STRIP_NAME strip_pair_avx512
+#define WIDE_PAIR_DOTS_NAME pair_dots_avx512
 #define WIDE_WHOLE_NAME whole_tile_wide_avx512
 #define WIDE_STORE_NAME store_tile_wide_avx512
 #define WIDE_TILE_TARGET "avx2,fma,avx512f"
 #include "sgemm_wide_tile.h"
 #define WIDE_TILE_NAME tile_wide_on_avx2
 #define WIDE_STRIP_NAME strip_wide_on_avx2
+#define WIDE_PAIR_STRIP_NAME strip_pair_on_avx2
+#define WIDE_PAIR_DOTS_NAME pair_dots_on_avx2
 #define WIDE_WHOLE_NAME whole_tile_wide_on_avx2
 #define WIDE_STORE_NAME store_tile_wide_on_avx2
 #define WIDE_TILE_TARGET "avx2,fma"
@@ -309,11 +314,9 @@ typedef struct {
   int isa;   // glean_sgemm_isa()
 } sgemm_job;
 
-static void sgemm_task(void *context, int task) {
-  const sgemm_job *job = context;
-  int i_begin, i_end, panel_begin, panel_end;
-  glean_gemm_task_block(task, job->column_chunks, job->m, ROW_BLOCK, job->n, NR, job->panels_per_task, &i_begin, &i_end, &panel_begin,
-                        &panel_end);
+/// Rows i_first ..< i_end of one panel (columns j0 ..< j0 + 16) tile by tile, or with a strip where the
+/// rows allow; i_begin ..< i_first were computed already (by the pair strip).
+static void sgemm_panel(const sgemm_job *job, int panel, int i_first, int i_end) {
 #if defined(HAVE_WIDE_TILE)
   int wide = job->isa == GLEAN_SGEMM_AVX512 || job->isa == GLEAN_SGEMM_WIDE_ON_AVX2;
 #else
@@ -321,76 +324,109 @@ static void sgemm_task(void *context, int task) {
 #endif
   int mr = wide ? WIDE_MR : MR;
   float tile[WIDE_MR][NR];
+  const float *pb = job->packed_b + (size_t)panel * job->k * NR;
+  int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
+  // Where the panel's columns of row 0 go, when they go side by side; a panel straddling two column blocks
+  // is stored element by element (a whole-tile width of 0 makes the tiles hand their values back).
+  int contiguous = glean_output_contiguous(job->epilogue, j0, width), whole_width = contiguous ? width : 0;
+  float *c_panel = glean_output_at(job->c, job->ldc, job->epilogue, 0, j0);
+  int i_begin = i_first;
+  // Whole tiles of a plain matrix in one call; the loop below takes what is left (a partial tile).
+  if (job->stride_k == 1 && whole_width == NR) {
+#if defined(__x86_64__)
+    if (job->isa == GLEAN_SGEMM_AVX2) {
+      strip_avx2(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
+      i_first = i_begin + (i_end - i_begin) / MR * MR;
+    }
+#if defined(HAVE_WIDE_TILE)
+    if (job->isa == GLEAN_SGEMM_AVX512) {
+      strip_wide_avx512(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
+      i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
+    } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
+      strip_wide_on_avx2(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
+      i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
+    }
+#endif
+#elif defined(__aarch64__)
+    if (job->isa == GLEAN_SGEMM_NEON) {
+      strip_neon(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
+      i_first = i_begin + (i_end - i_begin) / MR * MR;
+    }
+#endif
+  }
+  for (int i = i_first; i < i_end; i += mr) {
+    int rows = i_end - i < mr ? i_end - i : mr;
+    // A partial tile repeats its first row in the missing ones (computed, never stored).
+    const float *a[WIDE_MR];
+    for (int r = 0; r < mr; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
+#if defined(__x86_64__)
+    float *c = c_panel + (ptrdiff_t)i * job->ldc;
+#if defined(HAVE_WIDE_TILE)
+    if (job->isa == GLEAN_SGEMM_AVX512) {
+      if (tile_wide_avx512(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
+    } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
+      if (tile_wide_on_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
+    } else
+#endif
+    if (job->isa != GLEAN_SGEMM_PORTABLE) {
+      if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
+    } else
+#elif defined(__aarch64__)
+    if (job->isa == GLEAN_SGEMM_NEON) {
+      if (tile_neon(job->k, a, job->stride_k, pb, tile, c_panel + (ptrdiff_t)i * job->ldc, job->ldc, job->epilogue, i, j0,
+                    rows, whole_width)) continue;
+    } else
+#endif
+      tile_portable(job->k, a, job->stride_k, pb, tile);
+    const glean_epilogue *e = job->epilogue;
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < width; j++) {
+        float v = e && e->bias ? e->bias[j0 + j] + tile[r][j] : tile[r][j];
+        glean_epilogue_store(e, v, i + r, j0 + j, glean_output_at(job->c, job->ldc, e, i + r, j0 + j));
+      }
+    }
+  }
+}
+
+static void sgemm_task(void *context, int task) {
+  const sgemm_job *job = context;
+  int i_begin, i_end, panel_begin, panel_end;
+  glean_gemm_task_block(task, job->column_chunks, job->m, ROW_BLOCK, job->n, NR, job->panels_per_task, &i_begin, &i_end, &panel_begin,
+                        &panel_end);
   for (int panel = panel_begin; panel < panel_end; panel++) {
-    const float *pb = job->packed_b + (size_t)panel * job->k * NR;
-    int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
-    // Where the panel's columns of row 0 go, when they go side by side; a panel straddling two column blocks
-    // is stored element by element (a whole-tile width of 0 makes the tiles hand their values back).
-    int contiguous = glean_output_contiguous(job->epilogue, j0, width), whole_width = contiguous ? width : 0;
-    float *c_panel = glean_output_at(job->c, job->ldc, job->epilogue, 0, j0);
-    int i_first = i_begin;   // the first row the tile loop below computes
-    // Whole tiles of a plain matrix in one call; the loop below takes what is left (a partial tile).
-    if (job->stride_k == 1 && whole_width == NR) {
-#if defined(__x86_64__)
-      if (job->isa == GLEAN_SGEMM_AVX2) {
-        strip_avx2(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
-        i_first = i_begin + (i_end - i_begin) / MR * MR;
-      }
 #if defined(HAVE_WIDE_TILE)
+    // Two whole panels whose 32 columns are stored side by side: their rows in pair tiles (8 × 32), what is
+    // left of each panel's rows as a single panel.
+    int pair_isa = job->isa == GLEAN_SGEMM_AVX512 || job->isa == GLEAN_SGEMM_WIDE_ON_AVX2;
+    int j0 = panel * NR;
+    if (pair_isa && job->stride_k == 1 && panel + 1 < panel_end && j0 + 2 * NR <= job->n &&
+        glean_output_contiguous(job->epilogue, j0, 2 * NR)) {
+      const float *pb = job->packed_b + (size_t)panel * job->k * NR;
+      float *c_pair = glean_output_at(job->c, job->ldc, job->epilogue, 0, j0);
       if (job->isa == GLEAN_SGEMM_AVX512) {
-        strip_wide_avx512(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
-        i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
-      } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
-        strip_wide_on_avx2(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
-        i_first = i_begin + (i_end - i_begin) / WIDE_MR * WIDE_MR;
+        strip_pair_avx512(job->k, job->a, job->stride_m, pb, c_pair, job->ldc, job->epilogue, i_begin, i_end, j0);
+      } else {
+        strip_pair_on_avx2(job->k, job->a, job->stride_m, pb, c_pair, job->ldc, job->epilogue, i_begin, i_end, j0);
       }
-#endif
-#elif defined(__aarch64__)
-      if (job->isa == GLEAN_SGEMM_NEON) {
-        strip_neon(job->k, job->a, job->stride_m, pb, c_panel, job->ldc, job->epilogue, i_begin, i_end, j0);
-        i_first = i_begin + (i_end - i_begin) / MR * MR;
+      int i_rest = i_begin + (i_end - i_begin) / PAIR_MR * PAIR_MR;
+      if (i_rest < i_end) {
+        sgemm_panel(job, panel, i_rest, i_end);
+        sgemm_panel(job, panel + 1, i_rest, i_end);
       }
-#endif
+      panel++;
+      continue;
     }
-    for (int i = i_first; i < i_end; i += mr) {
-      int rows = i_end - i < mr ? i_end - i : mr;
-      // A partial tile repeats its first row in the missing ones (computed, never stored).
-      const float *a[WIDE_MR];
-      for (int r = 0; r < mr; r++) a[r] = job->a + (ptrdiff_t)(i + (r < rows ? r : 0)) * job->stride_m;
-#if defined(__x86_64__)
-      float *c = c_panel + (ptrdiff_t)i * job->ldc;
-#if defined(HAVE_WIDE_TILE)
-      if (job->isa == GLEAN_SGEMM_AVX512) {
-        if (tile_wide_avx512(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
-      } else if (job->isa == GLEAN_SGEMM_WIDE_ON_AVX2) {
-        if (tile_wide_on_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
-      } else
 #endif
-      if (job->isa != GLEAN_SGEMM_PORTABLE) {
-        if (tile_avx2(job->k, a, job->stride_k, pb, tile, c, job->ldc, job->epilogue, i, j0, rows, whole_width)) continue;
-      } else
-#elif defined(__aarch64__)
-      if (job->isa == GLEAN_SGEMM_NEON) {
-        if (tile_neon(job->k, a, job->stride_k, pb, tile, c_panel + (ptrdiff_t)i * job->ldc, job->ldc, job->epilogue, i, j0,
-                      rows, whole_width)) continue;
-      } else
-#endif
-        tile_portable(job->k, a, job->stride_k, pb, tile);
-      const glean_epilogue *e = job->epilogue;
-      for (int r = 0; r < rows; r++) {
-        for (int j = 0; j < width; j++) {
-          float v = e && e->bias ? e->bias[j0 + j] + tile[r][j] : tile[r][j];
-          glean_epilogue_store(e, v, i + r, j0 + j, glean_output_at(job->c, job->ldc, e, i + r, j0 + j));
-        }
-      }
-    }
+    sgemm_panel(job, panel, i_begin, i_end);
   }
 }
 
 static void sgemm_run(glean_pool *pool, int isa, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                       const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
-  int panels = (n + NR - 1) / NR, panels_per_task = glean_pool_threads(pool) > 1 ? PANELS_PER_TASK : panels;
+  // The wide tiles take panels in pairs: a task of several threads has a pair.
+  int pair = isa == GLEAN_SGEMM_AVX512 || isa == GLEAN_SGEMM_WIDE_ON_AVX2;
+  int panels = (n + NR - 1) / NR, panels_per_task = glean_pool_threads(pool) > 1 ? PANELS_PER_TASK * (pair ? 2 : 1) : panels;
   sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc,
                    (panels + panels_per_task - 1) / panels_per_task, panels_per_task, isa};
   int row_blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;

@@ -1,6 +1,7 @@
 // Template of the float GEMM's wide tile, included by sgemm.c once per target. Before each inclusion
 // sgemm.c defines WIDE_TILE_NAME (the tile function), WIDE_STRIP_NAME (the function running a panel's whole
-// tiles one after another, as strip_avx2 does), WIDE_WHOLE_NAME (their shared whole-tile body) and
+// tiles one after another, as strip_avx2 does), WIDE_PAIR_STRIP_NAME (the same over two panels at once, in
+// tiles of PAIR_MR rows × 32 columns), WIDE_WHOLE_NAME (their shared whole-tile body) and
 // WIDE_TILE_TARGET (their target attribute); this file undefines them.
 //
 // The tile: WIDE_MR (12) rows × NR (16) columns, one 16-float vector per row (a ZMM register with
@@ -10,25 +11,26 @@
 // applies the epilogue, writes C (top-left element C[i, j]) and the function returns 1; otherwise the raw
 // sums go to `tile` and it returns 0.
 
-/// Bias, epilogue and store of a whole wide tile (acc[r] = row i + r, columns j ..< j + 16; c points at C[i, j]).
+/// Bias, epilogue and store of `rows` rows of 16 columns (acc[r] = row i + r, columns j ..< j + 16; c points at C[i, j]);
+/// inlined with a constant `rows`, so that acc stays in registers.
 __attribute__((target(WIDE_TILE_TARGET), always_inline))
-static inline void WIDE_STORE_NAME(glean_v16f acc[WIDE_MR], float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i,
+static inline void WIDE_STORE_NAME(glean_v16f acc[], int rows, float *c, ptrdiff_t ldc, const glean_epilogue *epilogue, ptrdiff_t i,
                                    ptrdiff_t j) {
   if (epilogue && epilogue->bias) {
     glean_v16f bias;
     memcpy(&bias, epilogue->bias + j, sizeof bias);
-    for (int r = 0; r < WIDE_MR; r++) acc[r] = bias + acc[r];
+    for (int r = 0; r < rows; r++) acc[r] = bias + acc[r];
   }
   if (glean_epilogue_has_tail(epilogue)) {
     __m256 v[WIDE_MR][2];
-    for (int r = 0; r < WIDE_MR; r++) {
+    for (int r = 0; r < rows; r++) {
       v[r][0] = (__m256)__builtin_shufflevector(acc[r], acc[r], 0, 1, 2, 3, 4, 5, 6, 7);
       v[r][1] = (__m256)__builtin_shufflevector(acc[r], acc[r], 8, 9, 10, 11, 12, 13, 14, 15);
     }
-    glean_epilogue_store_tile_avx2(epilogue, v, WIDE_MR, i, j, c, ldc);
+    glean_epilogue_store_tile_avx2(epilogue, v, rows, i, j, c, ldc);
     return;
   }
-  for (int r = 0; r < WIDE_MR; r++) memcpy(c + r * ldc, &acc[r], sizeof acc[r]);
+  for (int r = 0; r < rows; r++) memcpy(c + r * ldc, &acc[r], sizeof acc[r]);
 }
 
 #define WIDE_STEP(r, value) c##r = __builtin_elementwise_fma((glean_v16f)(value), b, c##r)
@@ -55,8 +57,65 @@ static inline void WIDE_WHOLE_NAME(int k, const float *a, ptrdiff_t lda, const f
     r0++; r3++; r6++; r9++; bp += NR;
   }
   glean_v16f acc[WIDE_MR] = {c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11};
-  WIDE_STORE_NAME(acc, c, ldc, epilogue, i, j);
+  WIDE_STORE_NAME(acc, WIDE_MR, c, ldc, epilogue, i, j);
 }
+
+#define PAIR_STEP(r, value)                                                                \
+  do {                                                                                     \
+    glean_v16f x = (value);                                                                \
+    c##r##_0 = __builtin_elementwise_fma(x, b0, c##r##_0);                                 \
+    c##r##_1 = __builtin_elementwise_fma(x, b1, c##r##_1);                                 \
+  } while (0)
+
+/// The dots of one pair tile: PAIR_MR (8) rows of A from a (lda apart, contiguous along depth) times two
+/// adjacent panels (panel0 and panel1), into left[r] (columns of panel0) and right[r]. Sixteen accumulators,
+/// and each element of A, broadcast once, feeds two FMAs. Kept apart from the stores (not inlined into the
+/// strip): with the epilogue's branches in the same function, clang shuffled the accumulators through
+/// spills in the depth loop and the tile ran at half speed.
+__attribute__((target(WIDE_TILE_TARGET), noinline)) GLEAN_ALIGNED
+static void WIDE_PAIR_DOTS_NAME(int k, const float *a, ptrdiff_t lda, const float *panel0, const float *panel1,
+                                glean_v16f left[PAIR_MR], glean_v16f right[PAIR_MR]) {
+  glean_v16f c0_0 = 0.0f, c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0;
+  glean_v16f c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0, c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
+  const float *r0 = a, *r4 = a + 4 * lda, *bp0 = panel0, *bp1 = panel1;
+  for (int p = 0; p < k; p++) {
+    glean_v16f b0, b1;
+    memcpy(&b0, bp0, sizeof b0);
+    memcpy(&b1, bp1, sizeof b1);
+    PAIR_STEP(0, r0[0]); PAIR_STEP(1, r0[lda]); PAIR_STEP(2, r0[2 * lda]); PAIR_STEP(3, r0[3 * lda]);
+    PAIR_STEP(4, r4[0]); PAIR_STEP(5, r4[lda]); PAIR_STEP(6, r4[2 * lda]); PAIR_STEP(7, r4[3 * lda]);
+    r0++; r4++; bp0 += NR; bp1 += NR;
+  }
+  left[0] = c0_0; left[1] = c1_0; left[2] = c2_0; left[3] = c3_0; left[4] = c4_0; left[5] = c5_0; left[6] = c6_0; left[7] = c7_0;
+  right[0] = c0_1; right[1] = c1_1; right[2] = c2_1; right[3] = c3_1; right[4] = c4_1; right[5] = c5_1; right[6] = c6_1; right[7] = c7_1;
+}
+
+/// The whole tiles of two adjacent panels (32 columns) for rows i_begin ..< i_end (a multiple of PAIR_MR rows),
+/// PAIR_MR × 32 at a time. The wide tile spends one load per FMA (its 12 broadcasts and the panel's vector per
+/// 12 FMAs), which on AMD Zen 5 held it to 78–92 % of the FMA peak; here 10 loads serve 16 FMAs. Each sum is
+/// still one FMA per depth step in order p = 0 ..< k, so the results are the other tiles' bit for bit. The
+/// panels start at panel and panel + k·16; C's 32 columns start at c (C[0, j]) and lie side by side.
+__attribute__((target(WIDE_TILE_TARGET))) GLEAN_ALIGNED
+static void WIDE_PAIR_STRIP_NAME(int k, const float *a, ptrdiff_t lda, const float *panel, float *c, ptrdiff_t ldc,
+                                 const glean_epilogue *epilogue, int i_begin, int i_end, ptrdiff_t j) {
+  const float *panel1 = panel + (size_t)k * NR;
+  for (int i = i_begin; i + PAIR_MR <= i_end; i += PAIR_MR) {
+    if (epilogue && epilogue->residual) {
+      // The epilogue reads a residual tile written long before: start fetching it now.
+      for (int r = 0; r < PAIR_MR; r++) {
+        const float *row = epilogue->residual + (i + r) * epilogue->residual_ld + j;
+        _mm_prefetch((const char *)row, _MM_HINT_T0);
+        _mm_prefetch((const char *)(row + NR), _MM_HINT_T0);
+      }
+    }
+    glean_v16f left[PAIR_MR], right[PAIR_MR];
+    WIDE_PAIR_DOTS_NAME(k, a + (ptrdiff_t)i * lda, lda, panel, panel1, left, right);
+    float *ci = c + (ptrdiff_t)i * ldc;
+    WIDE_STORE_NAME(left, PAIR_MR, ci, ldc, epilogue, i, j);
+    WIDE_STORE_NAME(right, PAIR_MR, ci + NR, ldc, epilogue, i, j + NR);
+  }
+}
+#undef PAIR_STEP
 
 /// The whole wide tiles of one panel for rows i_begin ..< i_end (a multiple of WIDE_MR rows), one after another.
 __attribute__((target(WIDE_TILE_TARGET))) GLEAN_ALIGNED
@@ -95,13 +154,15 @@ static int WIDE_TILE_NAME(int k, const float *const a[WIDE_MR], ptrdiff_t stride
     for (int r = 0; r < WIDE_MR; r++) memcpy(tile[r], &acc[r], sizeof acc[r]);
     return 0;
   }
-  WIDE_STORE_NAME(acc, c, ldc, epilogue, i, j);
+  WIDE_STORE_NAME(acc, WIDE_MR, c, ldc, epilogue, i, j);
   return 1;
 }
 #undef WIDE_STEP
 
 #undef WIDE_TILE_NAME
 #undef WIDE_STRIP_NAME
+#undef WIDE_PAIR_STRIP_NAME
+#undef WIDE_PAIR_DOTS_NAME
 #undef WIDE_WHOLE_NAME
 #undef WIDE_STORE_NAME
 #undef WIDE_TILE_TARGET
