@@ -82,8 +82,9 @@ int glean_sgemm_isa(void) {
   return force_portable ? GLEAN_SGEMM_PORTABLE : GLEAN_SGEMM_NEON;   // NEON is part of every arm64 CPU
 #else
   if (!glean_has_avx2_fma()) return GLEAN_SGEMM_PORTABLE;
+  if (emulate_wide) return GLEAN_SGEMM_WIDE_ON_AVX2;   // even where AVX-512F is there: tests compare the two
   if (features() & FEATURE_AVX512F) return GLEAN_SGEMM_AVX512;
-  return emulate_wide ? GLEAN_SGEMM_WIDE_ON_AVX2 : GLEAN_SGEMM_AVX2;
+  return GLEAN_SGEMM_AVX2;
 #endif
 }
 
@@ -92,9 +93,10 @@ int glean_vnni(void) {
   return !force_portable && (features() & FEATURE_DOTPROD) ? GLEAN_VNNI_SDOT : GLEAN_VNNI_NONE;
 #else
   if (!glean_has_avx2_fma()) return GLEAN_VNNI_NONE;
+  if (emulate_wide) return GLEAN_VNNI_EMULATED;
   if (features() & FEATURE_AVX512_VNNI) return GLEAN_VNNI_AVX512;
   if (features() & FEATURE_AVX_VNNI) return GLEAN_VNNI_AVX;
-  return emulate_wide ? GLEAN_VNNI_EMULATED : GLEAN_VNNI_NONE;
+  return GLEAN_VNNI_NONE;
 #endif
 }
 
@@ -103,11 +105,12 @@ const char *glean_kernels_isa(void) {
   if (!force_portable) return features() & FEATURE_DOTPROD ? "neon+dotprod" : "neon";
 #endif
   if (!glean_has_avx2_fma()) return "portable";
+  if (emulate_wide) return "avx2+fma (avx512f and vnni emulated)";
   int f = features();
   if (f & FEATURE_AVX512_VNNI) return "avx512f+avx512vnni";
   if (f & FEATURE_AVX512F) return f & FEATURE_AVX_VNNI ? "avx512f+avxvnni" : "avx512f";
   if (f & FEATURE_AVX_VNNI) return "avx2+fma+avxvnni";
-  return emulate_wide ? "avx2+fma (avx512f and vnni emulated)" : "avx2+fma";
+  return "avx2+fma";
 }
 
 void glean_kernels_force_portable(int force) { force_portable = force; }

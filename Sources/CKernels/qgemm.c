@@ -33,7 +33,8 @@
 
 #define QNR 16
 #define QMR 6
-#define QROW_BLOCK 96        // rows per task
+#define QPAIR_MR 8           // rows of the VNNI pair tile (8 rows × two panels; qgemm_vnni_pair.h)
+#define QROW_BLOCK 96        // rows per task (a multiple of QMR and QPAIR_MR)
 #define QPANELS_PER_TASK 1   // panels per task with several threads (see sgemm.c's PANELS_PER_TASK)
 #define QMAX_ROW_BLOCKS 64   // blocks of rows per call at most (taller blocks beyond 6144 rows): a quantization flag each
 #define QHEADER 64   // bytes before the first panel
@@ -274,6 +275,33 @@ static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
 #define QTILE_TARGET "avx2"
 #define QTILE_DPBUSD(acc, u, s) dpbusd_emulated(acc, u, s)
 #include "qgemm_vnni_tile.h"
+
+#if defined(__clang__)   // the pair tile is written with clang's vector extensions
+#define HAVE_QPAIR_TILE 1
+typedef int32_t glean_v16i __attribute__((ext_vector_type(16)));
+typedef uint32_t glean_v16u __attribute__((ext_vector_type(16)));
+typedef float glean_v16f __attribute__((ext_vector_type(16)));
+
+/// dpbusd_emulated on 16 lanes, a 256-bit half at a time (macros: a function taking 512-bit vectors compiled
+/// for AVX2 would change the calling convention).
+#define V16_LOW(v) ((__m256i)__builtin_shufflevector((v), (v), 0, 1, 2, 3, 4, 5, 6, 7))
+#define V16_HIGH(v) ((__m256i)__builtin_shufflevector((v), (v), 8, 9, 10, 11, 12, 13, 14, 15))
+#define V16_JOIN(low, high) __builtin_shufflevector((__v8si)(low), (__v8si)(high), 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+#define DPBUSD16_EMULATED(acc, u, s) \
+  ((glean_v16i)V16_JOIN(dpbusd_emulated(V16_LOW(acc), V16_LOW(u), V16_LOW(s)), dpbusd_emulated(V16_HIGH(acc), V16_HIGH(u), V16_HIGH(s))))
+
+// The VNNI pair tile (8 rows × two panels), for AVX512-VNNI and emulated (qgemm_vnni_pair.h is a template).
+#define QPAIR_STRIP_NAME qstrip_pair_vnni_avx512
+#define QPAIR_DOTS_NAME qdots_pair_vnni_avx512
+#define QPAIR_TARGET "avx2,avx512f,avx512bw,avx512vl,avx512vnni"
+#define QPAIR_DPBUSD(acc, u, s) ((glean_v16i)_mm512_dpbusd_epi32((__m512i)(acc), (__m512i)(u), (__m512i)(s)))
+#include "qgemm_vnni_pair.h"
+#define QPAIR_STRIP_NAME qstrip_pair_vnni_emulated
+#define QPAIR_DOTS_NAME qdots_pair_vnni_emulated
+#define QPAIR_TARGET "avx2"
+#define QPAIR_DPBUSD(acc, u, s) DPBUSD16_EMULATED(acc, u, s)
+#include "qgemm_vnni_pair.h"
+#endif
 #endif
 
 #if defined(__aarch64__)
@@ -433,6 +461,25 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
   for (int panel = panel_begin; panel < panel_end; panel++) {
     const int8_t *pw = job->packed_w + (size_t)panel * panel_bytes;
     int j0 = panel * QNR, width = job->n - j0 < QNR ? job->n - j0 : QNR;
+#if defined(HAVE_QPAIR_TILE)
+    // Two whole panels whose 32 columns are stored side by side, with AVX512-VNNI (or its emulation): their
+    // rows in pair tiles (8 × 32), then what is left of each panel's rows (fewer than 8) as below.
+    if (quads_layout && (job->vnni == GLEAN_VNNI_AVX512 || job->vnni == GLEAN_VNNI_EMULATED) && i_end - i_begin >= QPAIR_MR &&
+        panel + 1 < panel_end && j0 + 2 * QNR <= job->n && glean_output_contiguous(job->epilogue, j0, 2 * QNR)) {
+      float *y = glean_output_at(job->y, job->ldy, job->epilogue, 0, j0);
+      if (job->vnni == GLEAN_VNNI_AVX512) {
+        qstrip_pair_vnni_avx512(stride / 4, job->q, stride, pw, panel_bytes, job->zero_points, i_begin, i_end, job->row_scales,
+                                job->weight_scales, job->epilogue, j0, y, job->ldy);
+      } else {
+        qstrip_pair_vnni_emulated(stride / 4, job->q, stride, pw, panel_bytes, job->zero_points, i_begin, i_end, job->row_scales,
+                                  job->weight_scales, job->epilogue, j0, y, job->ldy);
+      }
+      int i_rest = i_begin + (i_end - i_begin) / QPAIR_MR * QPAIR_MR;
+      if (i_rest < i_end) qgemm_block(job, i_rest, i_end, panel, panel + 2);
+      panel++;
+      continue;
+    }
+#endif
     // A panel straddling two column blocks of the output is stored element by element (a whole-tile width of
     // 0 makes the tiles hand their values back).
     int whole_width = glean_output_contiguous(job->epilogue, j0, width) ? width : 0;
@@ -548,10 +595,12 @@ int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const fl
   int row_block = QROW_BLOCK;
   if ((m + row_block - 1) / row_block > QMAX_ROW_BLOCKS) row_block = ((m + QMAX_ROW_BLOCKS - 1) / QMAX_ROW_BLOCKS + QMR - 1) / QMR * QMR;
   int panels = (n + QNR - 1) / QNR, row_blocks = (m + row_block - 1) / row_block;
-  int panels_per_task = glean_pool_threads(pool) > 1 ? QPANELS_PER_TASK : panels;
+  // With AVX512-VNNI (or its emulation) the tiles take panels in pairs: a task of several threads has a pair.
+  int vnni = glean_vnni(), pair = header.format == QFORMAT_QUADS && (vnni == GLEAN_VNNI_AVX512 || vnni == GLEAN_VNNI_EMULATED);
+  int panels_per_task = glean_pool_threads(pool) > 1 ? QPANELS_PER_TASK * (pair ? 2 : 1) : panels;
   hybrid_job job = {
     .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy,
-             (panels + panels_per_task - 1) / panels_per_task, glean_has_avx2_fma(), glean_vnni()},
+             (panels + panels_per_task - 1) / panels_per_task, glean_has_avx2_fma(), vnni},
     .x = x, .asymmetric = asymmetric, .row_block = row_block, .simd = glean_simd(), .panels_per_task = panels_per_task, .q = q,
     .row_scales = row_scales,
     .zero_points = zero_points,

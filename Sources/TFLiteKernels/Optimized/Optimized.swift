@@ -17,17 +17,17 @@ public enum Optimized {
   /// "avx2+fma+avxvnni", "avx512f", "avx512f+avxvnni", "avx512f+avx512vnni", "neon" or "neon+dotprod".
   public static var instructionSet: String { String(cString: glean_kernels_isa()) }
 
-  /// Whether `withEmulatedWideKernels` changes anything on this machine: it has AVX2 but not both
-  /// AVX-512F and VNNI.
+  /// Whether `withEmulatedWideKernels` changes anything on this machine: it is an x86-64 machine with AVX2.
   public static var canEmulateWideKernels: Bool {
     withEmulatedWideKernels { instructionSet } != instructionSet
   }
 
   /// Runs `body` with the kernels written for AVX-512F and VNNI running on AVX2 on the calling thread:
-  /// the 12 × 16 float GEMM tile compiled for AVX2, and the VNNI hybrid tile with `vpdpbusd` emulated
-  /// exactly (hybrid weights packed in that tile's layout). Both give the AVX2 kernels' results bit for bit,
-  /// so tests on a machine without AVX-512 check everything about those kernels but the compiler's
-  /// encoding of the same source. No effect on machines that have the real instructions.
+  /// the float GEMM's wide tiles (12 × 16 and 8 × 32) compiled for AVX2, and the VNNI hybrid tiles with
+  /// `vpdpbusd` emulated exactly (hybrid weights packed in those tiles' layout). They give the AVX2 and
+  /// AVX-512 kernels' results bit for bit, so tests on a machine without AVX-512 check everything about those
+  /// kernels but the compiler's encoding of the same source, and tests on a machine with it compare the
+  /// real instructions with the emulation. No effect without AVX2.
   public static func withEmulatedWideKernels<R>(_ body: () throws -> R) rethrows -> R {
     glean_kernels_emulate_wide(1)
     defer { glean_kernels_emulate_wide(0) }
