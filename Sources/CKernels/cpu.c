@@ -73,7 +73,8 @@ int glean_simd(void) {
 #if defined(__aarch64__)
   return !force_portable;
 #else
-  return glean_has_avx2_fma();
+  if (!glean_has_avx2_fma()) return 0;
+  return (features() & FEATURE_AVX512F) && !emulate_wide ? GLEAN_SIMD_AVX512 : 1;
 #endif
 }
 

@@ -103,6 +103,45 @@ static inline void glean_epilogue_store_tile_avx2(const glean_epilogue *e, __m25
   for (int r = 0; r < rows; r++) for (int h = 0; h < 2; h++) _mm256_storeu_ps(c + r * ldc + 8 * h, v[r][h]);
 }
 #endif
+#if defined(__x86_64__)
+/// glean_epilogue_store_tile_avx2 with AVX-512F: v[r] holds columns j ..< j + 16 of row i + r and is stored at
+/// c + r·ldc. The same operations on the same values (the clamps as masked moves where the AVX2 version
+/// blends), half the instructions: on a K = 128 GEMM with a bias and RELU the AVX2 form of the epilogue cost
+/// ~8 % of the wide tiles' time (AMD Zen 5).
+__attribute__((target("avx512f,avx2"), always_inline))
+static inline void glean_epilogue_store_tile_avx512(const glean_epilogue *e, __m512 v[], int rows, ptrdiff_t i, ptrdiff_t j,
+                                                    float *c, ptrdiff_t ldc) {
+  if (e) {
+    const glean_epilogue local = *e;
+    if (local.clamp) {
+      __m512 lo = _mm512_set1_ps(local.clamp_lo);
+      for (int r = 0; r < rows; r++) v[r] = _mm512_mask_mov_ps(v[r], _mm512_cmp_ps_mask(lo, v[r], _CMP_GE_OQ), lo);
+      if (local.clamp_hi != INFINITY) {
+        __m512 hi = _mm512_set1_ps(local.clamp_hi);
+        for (int r = 0; r < rows; r++) v[r] = _mm512_mask_mov_ps(v[r], _mm512_cmp_ps_mask(hi, v[r], _CMP_LT_OQ), hi);
+      }
+    }
+    if (local.residual) {
+      const float *residual = local.residual + i * local.residual_ld + j;
+      for (int r = 0; r < rows; r++) v[r] = _mm512_add_ps(v[r], _mm512_loadu_ps(residual + r * local.residual_ld));
+    }
+    if (local.second) {
+      for (int r = 0; r < rows; r++) _mm512_storeu_ps(c + r * ldc, v[r]);
+      c = local.second + i * local.second_ld + j;
+      ldc = local.second_ld;
+    }
+    if (local.scale) {
+      __m512 s = local.scale_per_column ? _mm512_loadu_ps(local.scale + j) : _mm512_set1_ps(local.scale[0]);
+      for (int r = 0; r < rows; r++) v[r] = _mm512_mul_ps(v[r], s);
+    }
+    if (local.shift) {
+      __m512 s = local.shift_per_column ? _mm512_loadu_ps(local.shift + j) : _mm512_set1_ps(local.shift[0]);
+      for (int r = 0; r < rows; r++) v[r] = _mm512_add_ps(v[r], s);
+    }
+  }
+  for (int r = 0; r < rows; r++) _mm512_storeu_ps(c + r * ldc, v[r]);
+}
+#endif
 #if defined(__aarch64__)
 /// glean_epilogue_store_tile_avx2 with NEON: v[r][q] holds columns j + 4q ..< j + 4q + 4 of row i + r (q < 4).
 __attribute__((always_inline))

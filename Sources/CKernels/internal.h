@@ -14,7 +14,10 @@
 
 int glean_has_avx2_fma(void);
 /// Whether the calling thread may use the vector softmax, GELU, row means and input quantization: AVX2+FMA on
-/// x86-64, NEON on arm64 (every arm64 CPU), unless glean_kernels_force_portable is set.
+/// x86-64, NEON on arm64 (every arm64 CPU), unless glean_kernels_force_portable is set: 0 (no), 1 (yes), or
+/// GLEAN_SIMD_AVX512 where the machine has AVX-512F too (some of them have AVX-512 versions; others take
+/// any nonzero value as 1), unless glean_kernels_emulate_wide is set.
+enum { GLEAN_SIMD_AVX512 = 2 };
 int glean_simd(void);
 
 /// The float GEMM's micro-kernel on the calling thread: portable C, AVX2 (6 × 16 tiles), or the wide

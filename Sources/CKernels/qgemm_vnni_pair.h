@@ -1,7 +1,8 @@
 // Template of the hybrid GEMM's VNNI pair tile, included by qgemm.c once for AVX512-VNNI and once with
 // vpdpbusd emulated on AVX2 (tests: it checks the tile's logic on machines without AVX-512). Before each
 // inclusion qgemm.c defines QPAIR_STRIP_NAME (the strip), QPAIR_DOTS_NAME (its depth loop), QPAIR_TARGET
-// (their target attribute) and QPAIR_DPBUSD(acc, u, s) (vpdpbusd on 16 int32 lanes: acc + the four u8 × s8
+// (their target attribute), QPAIR_AVX512 (1 when that target has AVX-512F: the epilogue then runs on 512-bit
+// vectors) and QPAIR_DPBUSD(acc, u, s) (vpdpbusd on 16 int32 lanes: acc + the four u8 × s8
 // products of each lane of u and s, all glean_v16i); this file undefines them.
 //
 // The tile: QPAIR_MR (8) rows × two adjacent panels of the quads layout (32 columns), one 16-lane vector per
@@ -77,14 +78,21 @@ static void QPAIR_STRIP_NAME(int quads, const uint8_t *q, ptrdiff_t stride, cons
       glean_v16f ws, bias = 0.0f;
       memcpy(&ws, weight_scales + jh, sizeof ws);
       if (e && e->bias) memcpy(&bias, e->bias + jh, sizeof bias);
-      __m256 v[QPAIR_MR][2];
+      glean_v16f values[QPAIR_MR];
       for (int r = 0; r < QPAIR_MR; r++) {
         glean_v16f rs = row_scales[i + r];
-        glean_v16f value = bias + __builtin_convertvector(dots[h][r], glean_v16f) * (rs * ws);
-        v[r][0] = (__m256)__builtin_shufflevector(value, value, 0, 1, 2, 3, 4, 5, 6, 7);
-        v[r][1] = (__m256)__builtin_shufflevector(value, value, 8, 9, 10, 11, 12, 13, 14, 15);
+        values[r] = bias + __builtin_convertvector(dots[h][r], glean_v16f) * (rs * ws);
+      }
+#if QPAIR_AVX512
+      glean_epilogue_store_tile_avx512(tail, (__m512 *)values, QPAIR_MR, i, jh, y + (ptrdiff_t)i * ldy + h * QNR, ldy);
+#else
+      __m256 v[QPAIR_MR][2];
+      for (int r = 0; r < QPAIR_MR; r++) {
+        v[r][0] = (__m256)__builtin_shufflevector(values[r], values[r], 0, 1, 2, 3, 4, 5, 6, 7);
+        v[r][1] = (__m256)__builtin_shufflevector(values[r], values[r], 8, 9, 10, 11, 12, 13, 14, 15);
       }
       glean_epilogue_store_tile_avx2(tail, v, QPAIR_MR, i, jh, y + (ptrdiff_t)i * ldy + h * QNR, ldy);
+#endif
     }
   }
 }
@@ -92,4 +100,5 @@ static void QPAIR_STRIP_NAME(int quads, const uint8_t *q, ptrdiff_t stride, cons
 #undef QPAIR_STRIP_NAME
 #undef QPAIR_DOTS_NAME
 #undef QPAIR_TARGET
+#undef QPAIR_AVX512
 #undef QPAIR_DPBUSD

@@ -135,6 +135,57 @@ static void quantize_row_avx2(const float *x, int k, float inverse, float bound,
 }
 #endif
 
+#if defined(__x86_64__)
+/// row_range_avx2 with AVX-512F: sixteen lanes, two pairs of running min and max. The same minimum and
+/// maximum (NaN elements skipped the same way; lanes folded in another order, which can only change which
+/// of −0 and +0 comes out: see row_range_avx2).
+__attribute__((target("avx512f,avx2"))) GLEAN_ALIGNED
+static void row_range_avx512(const float *x, int k, float start, float *low, float *high) {
+  __m512 lo0 = _mm512_set1_ps(start), hi0 = lo0, lo1 = lo0, hi1 = lo0;
+  int i = 0;
+  for (; i + 32 <= k; i += 32) {
+    __m512 v0 = _mm512_loadu_ps(x + i), v1 = _mm512_loadu_ps(x + i + 16);
+    lo0 = _mm512_min_ps(v0, lo0); hi0 = _mm512_max_ps(v0, hi0);
+    lo1 = _mm512_min_ps(v1, lo1); hi1 = _mm512_max_ps(v1, hi1);
+  }
+  for (; i + 16 <= k; i += 16) {
+    __m512 v = _mm512_loadu_ps(x + i);
+    lo0 = _mm512_min_ps(v, lo0); hi0 = _mm512_max_ps(v, hi0);
+  }
+  float rl = _mm512_reduce_min_ps(_mm512_min_ps(lo1, lo0)), rh = _mm512_reduce_max_ps(_mm512_max_ps(hi1, hi0));
+  for (; i < k; i++) { rl = x[i] < rl ? x[i] : rl; rh = x[i] > rh ? x[i] : rh; }
+  *low = rl; *high = rh;
+}
+
+/// quantize_row_avx2's uint8 form (q + 128, for the VNNI GEMM) with AVX-512F, sixteen values per step: the
+/// same rounding and clamp as quantize8_avx2, then + (zp + 128) and narrowed to the low byte (every value but
+/// a NaN's lies in [0, 255]). The int16 form goes to the AVX2 function.
+__attribute__((target("avx512f,avx2"))) GLEAN_ALIGNED
+static void quantize_row_avx512(const float *x, int k, float inverse, float bound, int32_t zp, int32_t lo, int32_t hi,
+                                int16_t *q16, uint8_t *q8) {
+  if (q16) {
+    quantize_row_avx2(x, k, inverse, bound, zp, lo, hi, q16, q8);
+    return;
+  }
+  float low = (float)(lo - zp) > -bound ? (float)(lo - zp) : -bound;
+  float high = (float)(hi - zp) < bound ? (float)(hi - zp) : bound;
+  __m512 inv = _mm512_set1_ps(inverse), vmin = _mm512_set1_ps(low), vmax = _mm512_set1_ps(high);
+  __m512i offset = _mm512_set1_epi32(zp + 128);
+  int i = 0;
+  for (; i + 16 <= k; i += 16) {
+    __m512 v = _mm512_mul_ps(_mm512_loadu_ps(x + i), inv);
+    __m512 nudge = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(_mm512_set1_ps(0.49999997f)),
+                                                       _mm512_and_si512(_mm512_castps_si512(v), _mm512_castps_si512(_mm512_set1_ps(-0.0f)))));
+    v = _mm512_add_ps(v, nudge);
+    // A NaN comes out of the conversion as INT32_MIN, whose low byte is 0: narrowing by truncation (vpmovdb)
+    // then stores zp + 128, exactly what a NaN quantized to 0 stores.
+    __m512i q = _mm512_cvttps_epi32(_mm512_min_ps(vmax, _mm512_max_ps(vmin, v)));
+    _mm_storeu_si128((__m128i *)(q8 + i), _mm512_cvtepi32_epi8(_mm512_add_epi32(q, offset)));
+  }
+  quantize_row_avx2(x + i, k - i, inverse, bound, zp, lo, hi, NULL, q8 + i);
+}
+#endif
+
 #if defined(__aarch64__)
 /// row_range_avx2 with NEON: a NaN element is replaced by the running value before the comparison, so it
 /// keeps that value (fminnm/fmaxnm would not do: a signalling NaN makes them return NaN); a NaN start
@@ -335,6 +386,7 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, i
       const float *xr = x + (size_t)(group + g) * k;
       float start = asymmetric ? 0.0f : (k > 0 ? xr[0] : 0.0f);
 #if defined(__x86_64__)
+      if (simd == GLEAN_SIMD_AVX512) row_range_avx512(xr, k, start, &lows[g], &highs[g]); else
       if (simd) row_range_avx2(xr, k, start, &lows[g], &highs[g]); else
 #elif defined(__aarch64__)
       if (simd) row_range_neon(xr, k, start, &lows[g], &highs[g]); else
@@ -359,6 +411,7 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, i
       zero_points[row] = p.zp;
       if (p.zero) { zero_row(k, qr16, qr8); continue; }
 #if defined(__x86_64__)
+      if (simd == GLEAN_SIMD_AVX512) { quantize_row_avx512(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8); continue; }
       if (simd) { quantize_row_avx2(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8); continue; }
 #elif defined(__aarch64__)
       if (simd) { quantize_row_neon(xr, k, p.inverse, p.bound, p.zp, p.lo, p.hi, qr16, qr8); continue; }

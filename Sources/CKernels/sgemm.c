@@ -230,6 +230,7 @@ typedef float glean_v16f __attribute__((ext_vector_type(16)));
 #define WIDE_WHOLE_NAME whole_tile_wide_avx512
 #define WIDE_STORE_NAME store_tile_wide_avx512
 #define WIDE_TILE_TARGET "avx2,fma,avx512f"
+#define WIDE_TILE_AVX512 1
 #include "sgemm_wide_tile.h"
 #define WIDE_TILE_NAME tile_wide_on_avx2
 #define WIDE_STRIP_NAME strip_wide_on_avx2
@@ -238,6 +239,7 @@ typedef float glean_v16f __attribute__((ext_vector_type(16)));
 #define WIDE_WHOLE_NAME whole_tile_wide_on_avx2
 #define WIDE_STORE_NAME store_tile_wide_on_avx2
 #define WIDE_TILE_TARGET "avx2,fma"
+#define WIDE_TILE_AVX512 0
 #include "sgemm_wide_tile.h"
 #endif
 #endif

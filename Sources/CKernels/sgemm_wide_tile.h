@@ -2,7 +2,8 @@
 // sgemm.c defines WIDE_TILE_NAME (the tile function), WIDE_STRIP_NAME (the function running a panel's whole
 // tiles one after another, as strip_avx2 does), WIDE_PAIR_STRIP_NAME (the same over two panels at once, in
 // tiles of PAIR_MR rows × 32 columns), WIDE_WHOLE_NAME (their shared whole-tile body) and
-// WIDE_TILE_TARGET (their target attribute); this file undefines them.
+// WIDE_TILE_TARGET (their target attribute) and WIDE_TILE_AVX512 (1 when that target has AVX-512F: the epilogue
+// then runs on 512-bit vectors); this file undefines them.
 //
 // The tile: WIDE_MR (12) rows × NR (16) columns, one 16-float vector per row (a ZMM register with
 // AVX-512F, a pair of YMM registers when compiled for AVX2), written with clang's vector extensions so
@@ -22,6 +23,10 @@ static inline void WIDE_STORE_NAME(glean_v16f acc[], int rows, float *c, ptrdiff
     for (int r = 0; r < rows; r++) acc[r] = bias + acc[r];
   }
   if (glean_epilogue_has_tail(epilogue)) {
+#if WIDE_TILE_AVX512
+    glean_epilogue_store_tile_avx512(epilogue, (__m512 *)acc, rows, i, j, c, ldc);
+    return;
+#endif
     __m256 v[WIDE_MR][2];
     for (int r = 0; r < rows; r++) {
       v[r][0] = (__m256)__builtin_shufflevector(acc[r], acc[r], 0, 1, 2, 3, 4, 5, 6, 7);
@@ -166,3 +171,4 @@ static int WIDE_TILE_NAME(int k, const float *const a[WIDE_MR], ptrdiff_t stride
 #undef WIDE_WHOLE_NAME
 #undef WIDE_STORE_NAME
 #undef WIDE_TILE_TARGET
+#undef WIDE_TILE_AVX512

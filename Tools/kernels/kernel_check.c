@@ -579,6 +579,78 @@ static void check_all(const char *path, int fused) {
   glean_pool_destroy(pools[1]);
 }
 
+/// On a machine with AVX-512F: its softmax, masked softmax and GELU against the same with
+/// glean_kernels_emulate_wide set (the AVX2 functions), bit for bit, over the row lengths and betas of
+/// check_activations (every tail length of both widths, skipped steps under a padding mask); and its input
+/// quantization against the AVX2 one.
+static void check_native_matches_emulation(const char *native, const char *emulated) {
+  enum { MAXLEN = 1000 };
+  static float x[MAXLEN], mask[MAXLEN], y[2][MAXLEN];
+  float scale = 0.125f;
+  const float betas[] = {1.0f, 0.7f, -0.4f};
+  for (int length = 1; length <= MAXLEN; length = length < 70 ? length + 1 : length == 70 ? 384 : MAXLEN + (length == MAXLEN)) {
+    for (int b = 0; b < 3; b++) {
+      for (int masked = 0; masked < 3; masked++) {
+        for (int i = 0; i < length; i++) {
+          x[i] = uniform() * 12;
+          mask[i] = masked == 2 ? (3 * i >= length ? -10000.0f : 0.0f) : (i % 5 == 3 ? -10000.0f : 0.0f);
+        }
+        for (int e = 0; e < 2; e++) {
+          glean_kernels_emulate_wide(e);
+          if (masked) glean_masked_softmax_f32(NULL, x, &scale, mask, y[e], 1, length, betas[b]);
+          else glean_softmax_f32(NULL, x, y[e], 1, length, betas[b]);
+        }
+        glean_kernels_emulate_wide(0);
+        if (memcmp(y[0], y[1], sizeof(float) * length) != 0) {
+          printf("FAIL softmax%s length %d beta %g: %s and %s differ\n", masked ? " (masked)" : "", length, betas[b], native, emulated);
+          failures++;
+        }
+      }
+    }
+  }
+  // Input quantization, both stored forms, rows of every length to 70 with NaN, ±∞, ±0 and large values.
+  enum { ROWS = 9, K = 70 };
+  static float rows[ROWS * K];
+  for (int k = 1; k <= K; k++) {
+    for (int i = 0; i < ROWS * k; i++) {
+      float u = uniform();
+      rows[i] = i % 17 == 5 ? NAN : i % 23 == 7 ? (i % 2 ? INFINITY : -INFINITY) : i % 13 == 2 ? -0.0f : (u - 0.3f) * (i % 11 ? 3 : 3e5f);
+    }
+    for (int asymmetric = 0; asymmetric < 2; asymmetric++) {
+      for (int form = 0; form < 2; form++) {
+        static int16_t q16[2][ROWS * (K + 4)];
+        static uint8_t q8[2][ROWS * (K + 4)];
+        float scales[2][ROWS];
+        int32_t zps[2][ROWS];
+        for (int e = 0; e < 2; e++) {
+          glean_quantize_row_range(rows, k, asymmetric, e ? 1 : GLEAN_SIMD_AVX512, form ? q16[e] : NULL, form ? NULL : q8[e], scales[e], zps[e],
+                                   0, ROWS);
+        }
+        int same = memcmp(scales[0], scales[1], sizeof scales[0]) == 0 && memcmp(zps[0], zps[1], sizeof zps[0]) == 0 &&
+                   (form ? memcmp(q16[0], q16[1], sizeof(int16_t) * ROWS * ((k + 1) & ~1)) : memcmp(q8[0], q8[1], (size_t)ROWS * ((k + 3) & ~3))) == 0;
+        if (!same) {
+          printf("FAIL quantization k %d asymmetric %d %s: AVX-512 and AVX2 differ\n", k, asymmetric, form ? "int16" : "uint8");
+          failures++;
+        }
+      }
+    }
+  }
+  enum { COUNT = 4099 };
+  static float v[COUNT], g[2][COUNT];
+  for (int i = 0; i < COUNT; i++) v[i] = i < 2000 ? -10 + 20.0f * i / 2000 : uniform() * (i % 3 ? 4 : 60) - (i % 7 ? 0 : 30);
+  for (int approximate = 0; approximate < 2; approximate++) {
+    for (int e = 0; e < 2; e++) {
+      glean_kernels_emulate_wide(e);
+      glean_gelu_f32(NULL, v, g[e], COUNT, approximate);
+    }
+    glean_kernels_emulate_wide(0);
+    if (memcmp(g[0], g[1], sizeof g[0]) != 0) {
+      printf("FAIL gelu (approximate %d): %s and %s differ\n", approximate, native, emulated);
+      failures++;
+    }
+  }
+}
+
 int main(void) {
   check_pool();
   char best[64];
@@ -593,6 +665,7 @@ int main(void) {
   snprintf(emulated, sizeof emulated, "%s", glean_kernels_isa());
   if (strcmp(emulated, best) != 0) check_all(emulated, 1);
   glean_kernels_emulate_wide(0);
+  if (strcmp(emulated, best) != 0) check_native_matches_emulation(best, emulated);
   printf("%s: %d failures (paths: %s, portable%s%s)\n", failures ? "FAIL" : "ok", failures, best,
          strcmp(emulated, best) ? ", " : "", strcmp(emulated, best) ? emulated : "");
   return failures != 0;
