@@ -87,6 +87,12 @@ static void WIDE_PAIR_DOTS_NAME(int k, const float *a, ptrdiff_t lda, const floa
     glean_v16f b0, b1;
     memcpy(&b0, bp0, sizeof b0);
     memcpy(&b1, bp1, sizeof b1);
+    // Weights met for the first time come from memory (a model's are far larger than the caches): fetch the
+    // lines 64 steps ahead, one per panel and step. Fed from L3 or memory, the M 384 × K 128 × N 512 and
+    // K 512 × N 128 pair of MobileBERT's feed-forward network ran at 211 GFLOP/s without this and 217 with it
+    // (AMD Zen 5, 48 weight sets in turn; 227 and 225 with one set, in cache).
+    _mm_prefetch((const char *)(bp0 + 64 * NR), _MM_HINT_T0);
+    _mm_prefetch((const char *)(bp1 + 64 * NR), _MM_HINT_T0);
     PAIR_STEP(0, r0[0]); PAIR_STEP(1, r0[lda]); PAIR_STEP(2, r0[2 * lda]); PAIR_STEP(3, r0[3 * lda]);
     PAIR_STEP(4, r4[0]); PAIR_STEP(5, r4[lda]); PAIR_STEP(6, r4[2 * lda]); PAIR_STEP(7, r4[3 * lda]);
     r0++; r4++; bp0 += NR; bp1 += NR;
