@@ -35,6 +35,9 @@ static void QPAIR_DOTS_NAME(int quads, const uint8_t *a, ptrdiff_t stride, const
     glean_v16i b0, b1;
     memcpy(&b0, bp0, sizeof b0);
     memcpy(&b1, bp1, sizeof b1);
+    // As the float pair tile: the weights' lines 64 quads ahead, one per panel and step.
+    _mm_prefetch((const char *)(bp0 + 64 * 4 * QNR), _MM_HINT_T0);
+    _mm_prefetch((const char *)(bp1 + 64 * 4 * QNR), _MM_HINT_T0);
     QPAIR_STEP(0, r0); QPAIR_STEP(1, r0 + stride); QPAIR_STEP(2, r0 + 2 * stride); QPAIR_STEP(3, r0 + 3 * stride);
     QPAIR_STEP(4, r4); QPAIR_STEP(5, r4 + stride); QPAIR_STEP(6, r4 + 2 * stride); QPAIR_STEP(7, r4 + 3 * stride);
     r0 += 4; r4 += 4; bp0 += 4 * QNR; bp1 += 4 * QNR;
