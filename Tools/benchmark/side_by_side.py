@@ -15,7 +15,8 @@ swing this is the steadier estimate), the median over rounds of each round's own
 both sides back to back, so a slow phase of the host that spans the round slows both: the paired
 estimate, least sensitive to load that comes and goes over minutes), and the fraction of
 the FP32 FMA peak reached: FLOPs / time / (peak × threads), where the peak of one core is measured at
-start by Tools/benchmark/fma_peak.c (12 independent AVX2 FMA chains; give --peak-gflops to skip it).
+start by Tools/benchmark/fma_peak.c (12 independent FMA chains on the widest vectors the machine has, AVX-512
+or AVX2; give --peak-gflops to skip it).
 
 With --dense-products, Glean's float FULLY_CONNECTEDs multiply every input element (`glean benchmark
 --dense-products`): what the two runtimes' GEMMs do alike, without Glean's skipping of RELU zeros.
