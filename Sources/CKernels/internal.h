@@ -13,6 +13,10 @@
 #define GLEAN_ALIGNED __attribute__((aligned(64)))
 
 int glean_has_avx2_fma(void);
+#if defined(__clang__)
+/// Sixteen floats, the wide GEMM tiles' row of a panel (a ZMM register with AVX-512F, two YMM with AVX2).
+typedef float glean_v16f __attribute__((ext_vector_type(16)));
+#endif
 /// Whether the calling thread may use the vector softmax, GELU, row means and input quantization: AVX2+FMA on
 /// x86-64, NEON on arm64 (every arm64 CPU), unless glean_kernels_force_portable is set: 0 (no), 1 (yes), or
 /// GLEAN_SIMD_AVX512 where the machine has AVX-512F too (some of them have AVX-512 versions; others take
@@ -21,9 +25,10 @@ enum { GLEAN_SIMD_AVX512 = 2 };
 int glean_simd(void);
 
 /// The float GEMM's micro-kernel on the calling thread: portable C, AVX2 (6 × 16 tiles), or the wide
-/// tile (12 × 16, one 16-float vector per row) compiled for AVX-512F, or the same wide tile compiled for
-/// AVX2 (only when a test asks for it with glean_kernels_emulate_wide: it checks the wide tile's logic on
-/// machines without AVX-512). Every value is nonzero on AVX2 machines, so `isa != 0` means "AVX2 allowed".
+/// tiles (8 × 32 over a pair of panels, 12 × 16 for a lone one; one 16-float vector per row and panel)
+/// compiled for AVX-512F, or the same wide tiles compiled for AVX2 (only when a test asks for them with
+/// glean_kernels_emulate_wide, on any AVX2 machine: they check the wide tiles' logic, and on AVX-512 machines
+/// compare them with the real instructions). Every value is nonzero on AVX2 machines, so `isa != 0` means "AVX2 allowed".
 /// On arm64: NEON (6 × 16 tiles) or portable.
 enum { GLEAN_SGEMM_PORTABLE = 0, GLEAN_SGEMM_AVX2 = 1, GLEAN_SGEMM_WIDE_ON_AVX2 = 2, GLEAN_SGEMM_AVX512 = 3, GLEAN_SGEMM_NEON = 4 };
 int glean_sgemm_isa(void);

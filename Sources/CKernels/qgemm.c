@@ -280,7 +280,6 @@ static inline __m256i dpbusd_emulated(__m256i acc, __m256i u, __m256i s) {
 #define HAVE_QPAIR_TILE 1
 typedef int32_t glean_v16i __attribute__((ext_vector_type(16)));
 typedef uint32_t glean_v16u __attribute__((ext_vector_type(16)));
-typedef float glean_v16f __attribute__((ext_vector_type(16)));
 
 /// dpbusd_emulated on 16 lanes, a 256-bit half at a time (macros: a function taking 512-bit vectors compiled
 /// for AVX2 would change the calling convention).
@@ -378,6 +377,17 @@ static void qstrip_sdot(int quads, const uint8_t *q, ptrdiff_t stride, const int
 }
 #endif
 
+/// Whether the quads layout runs the pair tile (8 rows × two panels) with this vpdpbusd: AVX512-VNNI, or its
+/// emulation.
+static int pair_tiles(int vnni) {
+#if defined(HAVE_QPAIR_TILE)
+  return vnni == GLEAN_VNNI_AVX512 || vnni == GLEAN_VNNI_EMULATED;
+#else
+  (void)vnni;
+  return 0;
+#endif
+}
+
 typedef struct {
   int m, n, k;
   int format;        // of packed_w, and so of q
@@ -466,7 +476,7 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
 #if defined(HAVE_QPAIR_TILE)
     // Two whole panels whose 32 columns are stored side by side, with AVX512-VNNI (or its emulation): their
     // rows in pair tiles (8 × 32), then what is left of each panel's rows (fewer than 8) as below.
-    if (quads_layout && (job->vnni == GLEAN_VNNI_AVX512 || job->vnni == GLEAN_VNNI_EMULATED) && i_end - i_begin >= QPAIR_MR &&
+    if (quads_layout && pair_tiles(job->vnni) && i_end - i_begin >= QPAIR_MR &&
         panel + 1 < panel_end && j0 + 2 * QNR <= job->n && glean_output_contiguous(job->epilogue, j0, 2 * QNR)) {
       float *y = glean_output_at(job->y, job->ldy, job->epilogue, 0, j0);
       if (job->vnni == GLEAN_VNNI_AVX512) {
@@ -477,7 +487,7 @@ static void qgemm_block(const qgemm_job *job, int i_begin, int i_end, int panel_
                                   job->weight_scales, job->epilogue, j0, y, job->ldy);
       }
       int i_rest = i_begin + (i_end - i_begin) / QPAIR_MR * QPAIR_MR;
-      if (i_rest < i_end) qgemm_block(job, i_rest, i_end, panel, panel + 2);
+      if (i_rest < i_end) qgemm_block(job, i_rest, i_end, panel, panel + 2);   // fewer than 8 rows: no pair tile there
       panel++;
       continue;
     }
@@ -598,7 +608,7 @@ int glean_hybrid_fully_connected(glean_pool *pool, int m, int n, int k, const fl
   if ((m + row_block - 1) / row_block > QMAX_ROW_BLOCKS) row_block = ((m + QMAX_ROW_BLOCKS - 1) / QMAX_ROW_BLOCKS + QMR - 1) / QMR * QMR;
   int panels = (n + QNR - 1) / QNR, row_blocks = (m + row_block - 1) / row_block;
   // With AVX512-VNNI (or its emulation) the tiles take panels in pairs: a task of several threads has a pair.
-  int vnni = glean_vnni(), pair = header.format == QFORMAT_QUADS && (vnni == GLEAN_VNNI_AVX512 || vnni == GLEAN_VNNI_EMULATED);
+  int vnni = glean_vnni(), pair = header.format == QFORMAT_QUADS && pair_tiles(vnni);
   int panels_per_task = glean_pool_threads(pool) > 1 ? QPANELS_PER_TASK * (pair ? 2 : 1) : panels;
   hybrid_job job = {
     .gemm = {m, n, k, header.format, q, row_scales, zero_points, packed_w + QHEADER, weight_scales, epilogue, y, ldy,

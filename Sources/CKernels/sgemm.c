@@ -1,6 +1,7 @@
 // Float GEMM over a packed B: panels of NR = 16 columns, each stored k-major (16 floats per depth
-// step), zero-padded past n. The micro-kernel computes a 6 × 16 tile of C (AVX2, portable) or a
-// 12 × 16 tile (AVX-512F: one ZMM per row; sgemm_wide_tile.h), or a 6 × 16 tile in NEON's 24
+// step), zero-padded past n. The micro-kernel computes a 6 × 16 tile of C (AVX2, portable) or, with
+// AVX-512F, an 8 × 32 tile over two adjacent panels and a 12 × 16 one for a lone panel (one ZMM per row and
+// panel; sgemm_wide_tile.h), or a 6 × 16 tile in NEON's 24
 // accumulators (arm64), summing over p in order 0 ..< k
 // (AVX2, AVX-512F, NEON: one FMA per step, so they agree bit for bit; portable: multiply then add), then
 // applies the epilogue (bias, activation clamp, residual, scale, shift; see glean_epilogue) before storing.
@@ -221,7 +222,6 @@ static int tile_avx2(int k, const float *const a[MR], ptrdiff_t stride_k, const 
 
 #if defined(__clang__)   // the wide tile is written with clang's vector extensions
 #define HAVE_WIDE_TILE 1
-typedef float glean_v16f __attribute__((ext_vector_type(16)));
 
 #define WIDE_TILE_NAME tile_wide_avx512
 #define WIDE_STRIP_NAME strip_wide_avx512
@@ -304,6 +304,17 @@ static void strip_neon(int k, const float *a, ptrdiff_t lda, const float *panel,
 }
 #endif
 
+/// Whether `isa` runs the wide tiles (12 × 16 for a lone panel, 8 × 32 for a pair of panels): AVX-512F, or
+/// the same compiled for AVX2.
+static int wide_isa(int isa) {
+#if defined(HAVE_WIDE_TILE)
+  return isa == GLEAN_SGEMM_AVX512 || isa == GLEAN_SGEMM_WIDE_ON_AVX2;
+#else
+  (void)isa;
+  return 0;
+#endif
+}
+
 typedef struct {
   int m, n, k;
   const float *a;
@@ -316,15 +327,10 @@ typedef struct {
   int isa;   // glean_sgemm_isa()
 } sgemm_job;
 
-/// Rows i_first ..< i_end of one panel (columns j0 ..< j0 + 16) tile by tile, or with a strip where the
-/// rows allow; i_begin ..< i_first were computed already (by the pair strip).
-static void sgemm_panel(const sgemm_job *job, int panel, int i_first, int i_end) {
-#if defined(HAVE_WIDE_TILE)
-  int wide = job->isa == GLEAN_SGEMM_AVX512 || job->isa == GLEAN_SGEMM_WIDE_ON_AVX2;
-#else
-  int wide = 0;
-#endif
-  int mr = wide ? WIDE_MR : MR;
+/// Rows i_begin ..< i_end of one panel (columns panel·16 ..< panel·16 + 16): whole tiles with a strip where
+/// the rows allow, the rest tile by tile.
+static void sgemm_panel(const sgemm_job *job, int panel, int i_begin, int i_end) {
+  int mr = wide_isa(job->isa) ? WIDE_MR : MR;
   float tile[WIDE_MR][NR];
   const float *pb = job->packed_b + (size_t)panel * job->k * NR;
   int j0 = panel * NR, width = job->n - j0 < NR ? job->n - j0 : NR;
@@ -332,7 +338,7 @@ static void sgemm_panel(const sgemm_job *job, int panel, int i_first, int i_end)
   // is stored element by element (a whole-tile width of 0 makes the tiles hand their values back).
   int contiguous = glean_output_contiguous(job->epilogue, j0, width), whole_width = contiguous ? width : 0;
   float *c_panel = glean_output_at(job->c, job->ldc, job->epilogue, 0, j0);
-  int i_begin = i_first;
+  int i_first = i_begin;   // the first row the tile loop below computes
   // Whole tiles of a plain matrix in one call; the loop below takes what is left (a partial tile).
   if (job->stride_k == 1 && whole_width == NR) {
 #if defined(__x86_64__)
@@ -399,9 +405,8 @@ static void sgemm_task(void *context, int task) {
 #if defined(HAVE_WIDE_TILE)
     // Two whole panels whose 32 columns are stored side by side: their rows in pair tiles (8 × 32), what is
     // left of each panel's rows as a single panel.
-    int pair_isa = job->isa == GLEAN_SGEMM_AVX512 || job->isa == GLEAN_SGEMM_WIDE_ON_AVX2;
     int j0 = panel * NR;
-    if (pair_isa && job->stride_k == 1 && panel + 1 < panel_end && j0 + 2 * NR <= job->n &&
+    if (wide_isa(job->isa) && job->stride_k == 1 && panel + 1 < panel_end && j0 + 2 * NR <= job->n &&
         glean_output_contiguous(job->epilogue, j0, 2 * NR)) {
       const float *pb = job->packed_b + (size_t)panel * job->k * NR;
       float *c_pair = glean_output_at(job->c, job->ldc, job->epilogue, 0, j0);
@@ -427,8 +432,7 @@ static void sgemm_run(glean_pool *pool, int isa, int m, int n, int k, const floa
                       const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc) {
   if (m <= 0 || n <= 0) return;
   // The wide tiles take panels in pairs: a task of several threads has a pair.
-  int pair = isa == GLEAN_SGEMM_AVX512 || isa == GLEAN_SGEMM_WIDE_ON_AVX2;
-  int panels = (n + NR - 1) / NR, panels_per_task = glean_pool_threads(pool) > 1 ? PANELS_PER_TASK * (pair ? 2 : 1) : panels;
+  int panels = (n + NR - 1) / NR, panels_per_task = glean_pool_threads(pool) > 1 ? PANELS_PER_TASK * (wide_isa(isa) ? 2 : 1) : panels;
   sgemm_job job = {m, n, k, a, stride_m, stride_k, packed_b, epilogue, c, ldc,
                    (panels + panels_per_task - 1) / panels_per_task, panels_per_task, isa};
   int row_blocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;

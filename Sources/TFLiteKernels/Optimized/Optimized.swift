@@ -27,7 +27,8 @@ public enum Optimized {
   /// `vpdpbusd` emulated exactly (hybrid weights packed in those tiles' layout). They give the AVX2 and
   /// AVX-512 kernels' results bit for bit, so tests on a machine without AVX-512 check everything about those
   /// kernels but the compiler's encoding of the same source, and tests on a machine with it compare the
-  /// real instructions with the emulation. No effect without AVX2.
+  /// real instructions with the emulation (the softmax, GELU and input quantization then take their AVX2
+  /// versions, which give their AVX-512 versions' values). No effect without AVX2.
   public static func withEmulatedWideKernels<R>(_ body: () throws -> R) rethrows -> R {
     glean_kernels_emulate_wide(1)
     defer { glean_kernels_emulate_wide(0) }
