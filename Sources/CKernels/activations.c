@@ -673,6 +673,78 @@ static float masked_row_avx512(const float *x, const float *scale, const float *
   }
   return maximum;
 }
+
+/// The exponential pass of softmax_exp_row_avx512 over two rows at once (depth a multiple of 16): each row's
+/// steps are that function's, in the same order, and its sum ends in the same lane order; the sums go to
+/// sums[0] and sums[1]. Inlined with a constant `unit_beta`.
+__attribute__((target("avx512f,avx2,fma"), always_inline))
+static inline void softmax_exp_two_rows_avx512(float *y0, float *y1, ptrdiff_t depth, float beta, float maximum0, float maximum1,
+                                               int unit_beta, float sums[2]) {
+  __m512 m0 = _mm512_set1_ps(maximum0), m1 = _mm512_set1_ps(maximum1), b = _mm512_set1_ps(beta), lo = _mm512_set1_ps(EXP_LO);
+  __m512 sum0 = _mm512_setzero_ps(), sum1 = _mm512_setzero_ps();
+  for (ptrdiff_t i = 0; i < depth; i += 16) {
+    __m512 t0 = _mm512_sub_ps(_mm512_loadu_ps(y0 + i), m0), t1 = _mm512_sub_ps(_mm512_loadu_ps(y1 + i), m1);
+    if (!unit_beta) {
+      t0 = _mm512_mul_ps(t0, b);
+      t1 = _mm512_mul_ps(t1, b);
+    }
+    // One test for both rows (they share the mask, so padded keys are below EXP_LO in both): where only one
+    // row's 16 arguments are all below, its exponentials are +0 anyway and leave its sum as it is.
+    if ((_mm512_cmp_ps_mask(t0, lo, _CMP_LT_OQ) & _mm512_cmp_ps_mask(t1, lo, _CMP_LT_OQ)) == 0xFFFF) {
+      _mm512_storeu_ps(y0 + i, _mm512_setzero_ps());
+      _mm512_storeu_ps(y1 + i, _mm512_setzero_ps());
+      continue;
+    }
+    __m512 e0 = exp_nonpositive_avx512(t0), e1 = exp_nonpositive_avx512(t1);
+    _mm512_storeu_ps(y0 + i, e0);
+    _mm512_storeu_ps(y1 + i, e1);
+    sum0 = _mm512_add_ps(sum0, e0);
+    sum1 = _mm512_add_ps(sum1, e1);
+  }
+  __m512 both[2] = {sum0, sum1};
+  for (int r = 0; r < 2; r++) {
+    __m256 low = _mm512_castps512_ps256(both[r]), high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(both[r]), 1));
+    float lanes[8], total = 0;
+    _mm256_storeu_ps(lanes, _mm256_add_ps(low, high));
+    for (int j = 0; j < 8; j++) total += lanes[j];
+    sums[r] = total;
+  }
+}
+
+/// Rows x0 and x1 of glean_masked_softmax_rows into y0 and y1 (depth a multiple of 16, beta ≥ 0), each through
+/// exactly masked_row_avx512's and softmax_normalize_avx512's operations: their values bit for bit. One row
+/// is a chain of dependent steps (the maximum, then the exponentials, then their sum and its inverse) that
+/// leaves the core waiting at each joint; two rows side by side give it independent work there. On AMD Zen 5
+/// the masked softmax of an attention block went from 0.227 to 0.186 ns per value (activation_microbench.c,
+/// best of six runs each), the QA model at one thread from 20.2 to 19.8 ms.
+__attribute__((target("avx512f,avx2,fma"))) GLEAN_ALIGNED
+static void masked_softmax_two_rows_avx512(const float *x0, const float *x1, const float *scale, const float *mask, float *y0,
+                                           float *y1, ptrdiff_t depth, float beta) {
+  __m512 vmax0 = _mm512_set1_ps(-INFINITY), vmax1 = vmax0, s = _mm512_set1_ps(scale ? *scale : 1.0f);
+  for (ptrdiff_t i = 0; i < depth; i += 16) {
+    __m512 v0 = _mm512_loadu_ps(x0 + i), v1 = _mm512_loadu_ps(x1 + i), m = _mm512_loadu_ps(mask + i);
+    if (scale) {
+      v0 = _mm512_mul_ps(v0, s);
+      v1 = _mm512_mul_ps(v1, s);
+    }
+    __m512 t0 = _mm512_add_ps(v0, m), t1 = _mm512_add_ps(v1, m);
+    _mm512_storeu_ps(y0 + i, t0);
+    _mm512_storeu_ps(y1 + i, t1);
+    vmax0 = _mm512_max_ps(vmax0, t0);
+    vmax1 = _mm512_max_ps(vmax1, t1);
+  }
+  float sums[2];
+  if (beta == 1.0f) {
+    softmax_exp_two_rows_avx512(y0, y1, depth, beta, _mm512_reduce_max_ps(vmax0), _mm512_reduce_max_ps(vmax1), 1, sums);
+  } else {
+    softmax_exp_two_rows_avx512(y0, y1, depth, beta, _mm512_reduce_max_ps(vmax0), _mm512_reduce_max_ps(vmax1), 0, sums);
+  }
+  __m512 inverse0 = _mm512_set1_ps(1.0f / sums[0]), inverse1 = _mm512_set1_ps(1.0f / sums[1]);
+  for (ptrdiff_t i = 0; i < depth; i += 16) {
+    _mm512_storeu_ps(y0 + i, _mm512_mul_ps(_mm512_loadu_ps(y0 + i), inverse0));
+    _mm512_storeu_ps(y1 + i, _mm512_mul_ps(_mm512_loadu_ps(y1 + i), inverse1));
+  }
+}
 #elif defined(__aarch64__)
 /// masked_row_avx2 with NEON.
 static float masked_row_neon(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t depth) {
@@ -695,7 +767,15 @@ static float masked_row_neon(const float *x, const float *scale, const float *ma
 
 void glean_masked_softmax_rows(const float *x, const float *scale, const float *mask, float *y, ptrdiff_t rows,
                                ptrdiff_t depth, float beta, int simd) {
-  for (ptrdiff_t r = 0; r < rows; r++) {
+  ptrdiff_t r = 0;
+#if defined(__x86_64__)
+  if (simd == GLEAN_SIMD_AVX512 && depth % 16 == 0 && beta >= 0) {
+    for (; r + 2 <= rows; r += 2) {
+      masked_softmax_two_rows_avx512(x + r * depth, x + (r + 1) * depth, scale, mask, y + r * depth, y + (r + 1) * depth, depth, beta);
+    }
+  }
+#endif
+  for (; r < rows; r++) {
     const float *xr = x + r * depth;
     float *yr = y + r * depth;
 #if defined(__x86_64__)

@@ -581,27 +581,28 @@ static void check_all(const char *path, int fused) {
 
 /// On a machine with AVX-512F: its softmax, masked softmax and GELU against the same with
 /// glean_kernels_emulate_wide set (the AVX2 functions), bit for bit, over the row lengths and betas of
-/// check_activations (every tail length of both widths, skipped steps under a padding mask); and its input
+/// check_activations (every tail length of both widths, skipped steps under a padding mask; the masked softmax
+/// over three rows, so that rows taken two at a time and the odd one are both compared); and its input
 /// quantization against the AVX2 one.
 static void check_native_matches_emulation(const char *native, const char *emulated) {
   enum { MAXLEN = 1000 };
-  static float x[MAXLEN], mask[MAXLEN], y[2][MAXLEN];
+  enum { ROWS_MASKED = 3 };
+  static float x[ROWS_MASKED * MAXLEN], mask[MAXLEN], y[2][ROWS_MASKED * MAXLEN];
   float scale = 0.125f;
   const float betas[] = {1.0f, 0.7f, -0.4f};
   for (int length = 1; length <= MAXLEN; length = length < 70 ? length + 1 : length == 70 ? 384 : MAXLEN + (length == MAXLEN)) {
     for (int b = 0; b < 3; b++) {
       for (int masked = 0; masked < 3; masked++) {
-        for (int i = 0; i < length; i++) {
-          x[i] = uniform() * 12;
-          mask[i] = masked == 2 ? (3 * i >= length ? -10000.0f : 0.0f) : (i % 5 == 3 ? -10000.0f : 0.0f);
-        }
+        int rows = masked ? ROWS_MASKED : 1;
+        for (int i = 0; i < rows * length; i++) x[i] = uniform() * 12;
+        for (int i = 0; i < length; i++) mask[i] = masked == 2 ? (3 * i >= length ? -10000.0f : 0.0f) : (i % 5 == 3 ? -10000.0f : 0.0f);
         for (int e = 0; e < 2; e++) {
           glean_kernels_emulate_wide(e);
-          if (masked) glean_masked_softmax_f32(NULL, x, &scale, mask, y[e], 1, length, betas[b]);
+          if (masked) glean_masked_softmax_f32(NULL, x, &scale, mask, y[e], rows, length, betas[b]);
           else glean_softmax_f32(NULL, x, y[e], 1, length, betas[b]);
         }
         glean_kernels_emulate_wide(0);
-        if (memcmp(y[0], y[1], sizeof(float) * length) != 0) {
+        if (memcmp(y[0], y[1], sizeof(float) * rows * length) != 0) {
           printf("FAIL softmax%s length %d beta %g: %s and %s differ\n", masked ? " (masked)" : "", length, betas[b], native, emulated);
           failures++;
         }
