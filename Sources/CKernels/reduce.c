@@ -129,6 +129,50 @@ static float squared_deviation_sum_avx2(const float *x, ptrdiff_t n, float cente
   for (; i < n; i++) sum += (x[i] - center) * (x[i] - center);
   return sum;
 }
+
+/// Lanes 0–7 of s0 + s1 summed in order, then x[i ..< n] (plain or as squared deviations from `center`): the
+/// end of row_sum_avx2 and squared_deviation_sum_avx2.
+__attribute__((target("avx2"), always_inline))
+static inline float finish_sum_avx2(__m256 s0, __m256 s1, const float *x, ptrdiff_t i, ptrdiff_t n, int squares, float center) {
+  float lanes[8], sum = 0;
+  _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
+  for (int j = 0; j < 8; j++) sum += lanes[j];
+  for (; i < n; i++) sum += squares ? (x[i] - center) * (x[i] - center) : x[i];
+  return sum;
+}
+
+/// The means, then 1 / sqrt(variance + ε), of rows x0 and x1 (n columns each), with exactly the operations
+/// of glean_row_mean, squared_deviation_sum_avx2 and layer_norm_task, row by row. Each sum is a chain of
+/// dependent additions (n / 16 of them) that the core runs one latency at a time; two rows' chains side by
+/// side overlap. A 384 × 384 layer norm: 0.041 → 0.036 ms (activation_microbench.c, AMD Zen 5).
+__attribute__((target("avx2"))) GLEAN_ALIGNED
+static void layer_norm_statistics_two_rows_avx2(const float *x0, const float *x1, ptrdiff_t n, float epsilon, float mean[2],
+                                                float inverse[2]) {
+  float divisor = (float)n;
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
+  ptrdiff_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x0 + i));
+    a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x0 + i + 8));
+    b0 = _mm256_add_ps(b0, _mm256_loadu_ps(x1 + i));
+    b1 = _mm256_add_ps(b1, _mm256_loadu_ps(x1 + i + 8));
+  }
+  mean[0] = finish_sum_avx2(a0, a1, x0, i, n, 0, 0) / divisor;
+  mean[1] = finish_sum_avx2(b0, b1, x1, i, n, 0, 0) / divisor;
+  __m256 c0 = _mm256_set1_ps(mean[0]), c1 = _mm256_set1_ps(mean[1]);
+  a0 = a1 = b0 = b1 = _mm256_setzero_ps();
+  for (i = 0; i + 16 <= n; i += 16) {
+    __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x0 + i), c0), d1 = _mm256_sub_ps(_mm256_loadu_ps(x0 + i + 8), c0);
+    __m256 e0 = _mm256_sub_ps(_mm256_loadu_ps(x1 + i), c1), e1 = _mm256_sub_ps(_mm256_loadu_ps(x1 + i + 8), c1);
+    a0 = _mm256_add_ps(a0, _mm256_mul_ps(d0, d0));
+    a1 = _mm256_add_ps(a1, _mm256_mul_ps(d1, d1));
+    b0 = _mm256_add_ps(b0, _mm256_mul_ps(e0, e0));
+    b1 = _mm256_add_ps(b1, _mm256_mul_ps(e1, e1));
+  }
+  float squares0 = finish_sum_avx2(a0, a1, x0, i, n, 1, mean[0]), squares1 = finish_sum_avx2(b0, b1, x1, i, n, 1, mean[1]);
+  inverse[0] = 1.0f / sqrtf(squares0 / divisor + epsilon);
+  inverse[1] = 1.0f / sqrtf(squares1 / divisor + epsilon);
+}
 #elif defined(__aarch64__)
 /// Σ (x[i] − center)² in row_sum_neon's order.
 static float squared_deviation_sum_neon(const float *x, ptrdiff_t n, float center) {
@@ -198,7 +242,18 @@ static void layer_norm_task(void *context, int task) {
   ptrdiff_t begin = (ptrdiff_t)task * MEAN_ROWS_PER_TASK, end = begin + MEAN_ROWS_PER_TASK < job->rows ? begin + MEAN_ROWS_PER_TASK : job->rows;
   ptrdiff_t n = job->n;
   float divisor = (float)n;   // as glean_row_mean divides (n ≥ 1)
-  for (ptrdiff_t r = begin; r < end; r++) {
+  ptrdiff_t r = begin;
+#if defined(__x86_64__)
+  if (job->simd) {
+    for (; r + 2 <= end; r += 2) {
+      float mean[2], inverse[2];
+      layer_norm_statistics_two_rows_avx2(job->x + r * n, job->x + (r + 1) * n, n, *job->epsilon, mean, inverse);
+      layer_norm_columns_avx2(job, job->x + r * n, r, mean[0], inverse[0]);
+      layer_norm_columns_avx2(job, job->x + (r + 1) * n, r + 1, mean[1], inverse[1]);
+    }
+  }
+#endif
+  for (; r < end; r++) {
     const float *x = job->x + r * n;
     float mean = glean_row_mean(x, n, job->simd), squares;
 #if defined(__x86_64__)
