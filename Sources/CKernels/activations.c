@@ -216,10 +216,7 @@ static inline float softmax_exp_row_avx2(const float *x, float *y, ptrdiff_t dep
     _mm256_maskstore_ps(y + i, active, e);
     sum0 = _mm256_add_ps(sum0, e);
   }
-  float lanes[8], sum = 0;
-  _mm256_storeu_ps(lanes, _mm256_add_ps(sum0, sum1));
-  for (int j = 0; j < 8; j++) sum += lanes[j];
-  return sum;
+  return glean_lane_sum_avx2(sum0, sum1);
 }
 
 /// y = exp(beta · (x − maximum)) / Σ along one row; `maximum` is the row's largest value.
@@ -336,10 +333,7 @@ static inline float softmax_exp_row_avx512(const float *x, float *y, ptrdiff_t d
     _mm256_maskstore_ps(y + i, active, e);
     sum0 = _mm256_add_ps(sum0, e);
   }
-  float lanes[8], total = 0;
-  _mm256_storeu_ps(lanes, _mm256_add_ps(sum0, sum1));
-  for (int j = 0; j < 8; j++) total += lanes[j];
-  return total;
+  return glean_lane_sum_avx2(sum0, sum1);
 }
 
 /// softmax_normalize_avx2 with the exponential pass and the scaling sixteen lanes wide (beta ≥ 0; the AVX2
@@ -701,14 +695,8 @@ static inline void softmax_exp_two_rows_avx512(float *y0, float *y1, ptrdiff_t d
     sum0 = _mm512_add_ps(sum0, e0);
     sum1 = _mm512_add_ps(sum1, e1);
   }
-  __m512 both[2] = {sum0, sum1};
-  for (int r = 0; r < 2; r++) {
-    __m256 low = _mm512_castps512_ps256(both[r]), high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(both[r]), 1));
-    float lanes[8], total = 0;
-    _mm256_storeu_ps(lanes, _mm256_add_ps(low, high));
-    for (int j = 0; j < 8; j++) total += lanes[j];
-    sums[r] = total;
-  }
+  sums[0] = glean_lane_sum_avx2(_mm512_castps512_ps256(sum0), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(sum0), 1)));
+  sums[1] = glean_lane_sum_avx2(_mm512_castps512_ps256(sum1), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(sum1), 1)));
 }
 
 /// Rows x0 and x1 of glean_masked_softmax_rows into y0 and y1 (depth a multiple of 16, beta ≥ 0), each through

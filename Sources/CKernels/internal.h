@@ -17,6 +17,18 @@ int glean_has_avx2_fma(void);
 /// Sixteen floats, the wide GEMM tiles' row of a panel (a ZMM register with AVX-512F, two YMM with AVX2).
 typedef float glean_v16f __attribute__((ext_vector_type(16)));
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+/// The lanes of s0 + s1 summed one after another from lane 0: how every AVX2 and AVX-512 row sum (softmax,
+/// layer norm, means) ends, single-row and two-row versions alike, so that they agree bit for bit.
+__attribute__((target("avx2"), always_inline))
+static inline float glean_lane_sum_avx2(__m256 s0, __m256 s1) {
+  float lanes[8], sum = 0;
+  _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
+  for (int j = 0; j < 8; j++) sum += lanes[j];
+  return sum;
+}
+#endif
 /// Whether the calling thread may use the vector softmax, GELU, row means and input quantization: AVX2+FMA on
 /// x86-64, NEON on arm64 (every arm64 CPU), unless glean_kernels_force_portable is set: 0 (no), 1 (yes), or
 /// GLEAN_SIMD_AVX512 where the machine has AVX-512F too (some of them have AVX-512 versions; others take

@@ -28,6 +28,15 @@ static float row_sum_portable(const float *x, ptrdiff_t n) {
 }
 
 #if defined(__x86_64__)
+/// glean_lane_sum_avx2(s0, s1), then x[i ..< n] one by one (plain, or as squared deviations from `center`): how
+/// row_sum_avx2, squared_deviation_sum_avx2 and the two-row statistics end.
+__attribute__((target("avx2"), always_inline))
+static inline float finish_sum_avx2(__m256 s0, __m256 s1, const float *x, ptrdiff_t i, ptrdiff_t n, int squares, float center) {
+  float sum = glean_lane_sum_avx2(s0, s1);
+  for (; i < n; i++) sum += squares ? (x[i] - center) * (x[i] - center) : x[i];
+  return sum;
+}
+
 __attribute__((target("avx2"))) GLEAN_ALIGNED
 static float row_sum_avx2(const float *x, ptrdiff_t n) {
   __m256 s0 = _mm256_setzero_ps(), s1 = s0;
@@ -36,11 +45,7 @@ static float row_sum_avx2(const float *x, ptrdiff_t n) {
     s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + i));
     s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + i + 8));
   }
-  float lanes[8], sum = 0;
-  _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
-  for (int j = 0; j < 8; j++) sum += lanes[j];
-  for (; i < n; i++) sum += x[i];
-  return sum;
+  return finish_sum_avx2(s0, s1, x, i, n, 0, 0);
 }
 #endif
 
@@ -123,22 +128,7 @@ static float squared_deviation_sum_avx2(const float *x, ptrdiff_t n, float cente
     s0 = _mm256_add_ps(s0, _mm256_mul_ps(d0, d0));
     s1 = _mm256_add_ps(s1, _mm256_mul_ps(d1, d1));
   }
-  float lanes[8], sum = 0;
-  _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
-  for (int j = 0; j < 8; j++) sum += lanes[j];
-  for (; i < n; i++) sum += (x[i] - center) * (x[i] - center);
-  return sum;
-}
-
-/// Lanes 0–7 of s0 + s1 summed in order, then x[i ..< n] (plain or as squared deviations from `center`): the
-/// end of row_sum_avx2 and squared_deviation_sum_avx2.
-__attribute__((target("avx2"), always_inline))
-static inline float finish_sum_avx2(__m256 s0, __m256 s1, const float *x, ptrdiff_t i, ptrdiff_t n, int squares, float center) {
-  float lanes[8], sum = 0;
-  _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
-  for (int j = 0; j < 8; j++) sum += lanes[j];
-  for (; i < n; i++) sum += squares ? (x[i] - center) * (x[i] - center) : x[i];
-  return sum;
+  return finish_sum_avx2(s0, s1, x, i, n, 1, center);
 }
 
 /// The means, then 1 / sqrt(variance + ε), of rows x0 and x1 (n columns each), with exactly the operations
