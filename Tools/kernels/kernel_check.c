@@ -556,7 +556,7 @@ static void check_pack(const char *path) {
 static void check_all(const char *path, int fused) {
   static const int shapes[][3] = {{1, 1, 1}, {5, 7, 3}, {6, 16, 16}, {12, 16, 16}, {13, 100, 50}, {25, 3, 40},
                                   {97, 64, 65}, {200, 31, 17}, {3, 255, 129}, {100, 128, 128}, {384, 128, 512},
-                                  {49, 512, 128}, {50, 130, 200}};
+                                  {49, 512, 128}, {50, 130, 200}, {30, 70, 100}, {40, 65, 90}};
   check_pack(path);
   check_activations(path);
   check_quantization(path);

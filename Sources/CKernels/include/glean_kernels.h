@@ -99,8 +99,8 @@ void glean_sgemm_pack(const float *b, ptrdiff_t stride_k, ptrdiff_t stride_n, in
 void glean_sgemm(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
                  const float *packed_b, const glean_epilogue *epilogue, float *c, ptrdiff_t ldc);
 /// glean_sgemm for a packed B whose values are all finite (the caller checks, once: constant weights, with
-/// glean_all_finite_f32). Where A has many exact zeros (a RELU's output: at least 40 % of a sample of 16 rows)
-/// and the machine runs the AVX2 tile, the products by them are left out (sgemm_sparse_a.c): the same values
+/// glean_all_finite_f32). Where A has many exact zeros (a RELU's output: at least 40 % of a sample of 16 rows with
+/// the AVX2 tile, 35 % with the AVX-512F one; x86-64 only), the products by them are left out (sgemm_sparse_a.c): the same values
 /// as glean_sgemm, since 0 · b adds nothing to a sum when b is finite (a zero result may differ in sign).
 /// Otherwise, and for A strided along depth or C in column blocks, it is glean_sgemm.
 void glean_sgemm_finite_b(glean_pool *pool, int m, int n, int k, const float *a, ptrdiff_t stride_m, ptrdiff_t stride_k,
