@@ -1,7 +1,9 @@
 // How many integer SIMD multiply-adds this core issues per cycle: the bound on the exact AVX2 hybrid GEMM.
 // Times, with operands in registers (no memory traffic), the inner step of qgemm.c's 6 × 16 AVX2 tile
 // (12 vpmaddwd + 12 vpaddd), vpmaddwd alone, the tile step with float FMAs mixed in, and the float tile's step
-// (12 vfmadd) as the clock reference (2 FMAs per cycle on current x86-64 cores). Offline tool:
+// (12 vfmadd) as the clock reference (2 FMAs per cycle on current x86-64 cores); on a CPU with AVX512-VNNI also
+// the step of the VNNI pair tile (qgemm_vnni_pair.h: 8 broadcast activation quads × two 512-bit weight
+// vectors, 16 vpdpbusd), the bound of the hybrid GEMM there. Offline tool:
 //
 //   clang -O2 -mavx2 -mfma Tools/benchmark/int8_port_bound.c -o /tmp/int8_port_bound && /tmp/int8_port_bound
 #include <immintrin.h>
@@ -87,6 +89,23 @@ __attribute__((noinline)) static __m256 fma_step(long n, const float *b, const f
   return t;
 }
 
+/// The VNNI pair tile's step: 8 broadcast activation quads × 2 weight vectors, 16 vpdpbusd on 512-bit vectors in
+/// 16 independent chains (1024 int8 multiply-adds). Returns a sum of the accumulators, so that none is dropped.
+__attribute__((noinline, target("avx512f,avx512vnni"))) static int32_t vnni_pair_step(long n, const int32_t *a, int32_t w0, int32_t w1) {
+  __m512i b0 = _mm512_set1_epi32(w0), b1 = _mm512_set1_epi32(w1), c[16];
+  for (int i = 0; i < 16; i++) c[i] = _mm512_setzero_si512();
+  for (long s = 0; s < n; s++) {
+    for (int r = 0; r < 8; r++) {
+      __m512i x = _mm512_set1_epi32(a[r * 256 + (s & 127)]);
+      c[2 * r] = _mm512_dpbusd_epi32(c[2 * r], x, b0);
+      c[2 * r + 1] = _mm512_dpbusd_epi32(c[2 * r + 1], x, b1);
+    }
+  }
+  __m512i t = c[0];
+  for (int i = 1; i < 16; i++) t = _mm512_add_epi32(t, c[i]);
+  return _mm512_reduce_add_epi32(t);
+}
+
 int main(int argc, char **argv) {
   (void)argv;
   static int16_t a[4096] __attribute__((aligned(64)));
@@ -108,6 +127,19 @@ int main(int argc, char **argv) {
   printf("hybrid tile step (12 vpmaddwd + 12 vpaddd): %.2f cycles -> %.1f int8 MACs per cycle\n", best[1] / cycle, 192 / (best[1] / cycle));
   printf("18 vpmaddwd (+ 6 vpxor): %.2f cycles\n", best[2] / cycle);
   printf("8 vpmaddwd + 8 vpaddd + 4 vfmadd: %.2f cycles (8 + 8 alone: 2/3 of the tile step, %.2f)\n", best[3] / cycle, best[1] / cycle * 2 / 3);
+  if (__builtin_cpu_supports("avx512vnni")) {
+    static int32_t quads[4096] __attribute__((aligned(64)));
+    for (int i = 0; i < 4096; i++) quads[i] = i * argc % 9;
+    double vnni = 1e9;
+    int32_t vsink = 0;
+    for (int round = 0; round < 5; round++) {
+      double t = now(); vsink += vnni_pair_step(STEPS / 5, quads, 0x01020304 * argc, 0x05060708 * argc); t = (now() - t) / (STEPS / 5);
+      if (t < vnni) vnni = t;
+    }
+    printf("VNNI pair tile step (16 vpdpbusd, 512-bit): %.2f cycles -> %.1f int8 MACs per cycle, %.0f G int8 operations/s\n",
+           vnni / cycle, 1024 / (vnni / cycle), 2048 / vnni * 1e-9);
+    sink = _mm256_add_epi32(sink, _mm256_set1_epi32(vsink));
+  }
   int32_t out[8]; float fo[8];
   _mm256_storeu_si256((__m256i *)out, sink);
   _mm256_storeu_ps(fo, _mm256_add_ps(f, fsink));
