@@ -333,6 +333,93 @@ static void row_parameters8_avx2(const float low[QUANTIZE_GROUP], const float hi
   }
   for (int g = 0; g < QUANTIZE_GROUP; g++) out[g] = row_quantization_of(asymmetric, zero >> g & 1, scale[g], inverse[g], zp[g]);
 }
+
+/// row_range_avx512 with four pairs of running min and max (two pairs left every step waiting on the one
+/// before: vminps and vmaxps take two cycles, and two of them issue a cycle) and the last partial vector read
+/// by a masked load whose other lanes hold `start`, which is in the range already. The same minimum and
+/// maximum, NaN elements skipped the same way; lanes folded in another order (see row_range_avx2 on −0 and +0).
+__attribute__((target("avx512f,avx2"), always_inline))
+static inline void row_range4_avx512(const float *x, int k, float start, float *low, float *high) {
+  __m512 s = _mm512_set1_ps(start);
+  __m512 lo0 = s, hi0 = s, lo1 = s, hi1 = s, lo2 = s, hi2 = s, lo3 = s, hi3 = s;
+  int i = 0;
+  for (; i + 64 <= k; i += 64) {
+    __m512 v0 = _mm512_loadu_ps(x + i), v1 = _mm512_loadu_ps(x + i + 16);
+    __m512 v2 = _mm512_loadu_ps(x + i + 32), v3 = _mm512_loadu_ps(x + i + 48);
+    lo0 = _mm512_min_ps(v0, lo0); hi0 = _mm512_max_ps(v0, hi0);
+    lo1 = _mm512_min_ps(v1, lo1); hi1 = _mm512_max_ps(v1, hi1);
+    lo2 = _mm512_min_ps(v2, lo2); hi2 = _mm512_max_ps(v2, hi2);
+    lo3 = _mm512_min_ps(v3, lo3); hi3 = _mm512_max_ps(v3, hi3);
+  }
+  for (; i + 16 <= k; i += 16) {
+    __m512 v = _mm512_loadu_ps(x + i);
+    lo0 = _mm512_min_ps(v, lo0); hi0 = _mm512_max_ps(v, hi0);
+  }
+  if (i < k) {
+    __m512 v = _mm512_mask_loadu_ps(s, (__mmask16)((1u << (k - i)) - 1), x + i);
+    lo1 = _mm512_min_ps(v, lo1); hi1 = _mm512_max_ps(v, hi1);
+  }
+  __m512 lo = _mm512_min_ps(_mm512_min_ps(lo3, lo2), _mm512_min_ps(lo1, lo0));
+  __m512 hi = _mm512_max_ps(_mm512_max_ps(hi3, hi2), _mm512_max_ps(hi1, hi0));
+  *low = _mm512_reduce_min_ps(lo);
+  *high = _mm512_reduce_max_ps(hi);
+}
+
+/// A row's uint8 values q + 128 with AVX-512F, as quantize_row_avx512 computes them (the same operations on
+/// every element), the last partial vector loaded and stored under a mask instead of handed to the AVX2 code.
+__attribute__((target("avx512f,avx2"), always_inline))
+static inline void quantize_row_u8_avx512(const float *x, int k, row_quantization p, uint8_t *q8) {
+  float low = (float)(p.lo - p.zp) > -p.bound ? (float)(p.lo - p.zp) : -p.bound;
+  float high = (float)(p.hi - p.zp) < p.bound ? (float)(p.hi - p.zp) : p.bound;
+  __m512 inv = _mm512_set1_ps(p.inverse), vmin = _mm512_set1_ps(low), vmax = _mm512_set1_ps(high);
+  __m512i offset = _mm512_set1_epi32(p.zp + 128);
+  __m512i half = _mm512_castps_si512(_mm512_set1_ps(0.49999997f)), sign = _mm512_castps_si512(_mm512_set1_ps(-0.0f));
+#define QUANTIZE16(v)                                                                                              \
+  ({                                                                                                               \
+    __m512 scaled = _mm512_mul_ps((v), inv);                                                                       \
+    __m512 nudge = _mm512_castsi512_ps(_mm512_or_si512(half, _mm512_and_si512(_mm512_castps_si512(scaled), sign))); \
+    _mm512_add_epi32(_mm512_cvttps_epi32(_mm512_min_ps(vmax, _mm512_max_ps(vmin, _mm512_add_ps(scaled, nudge)))), offset); \
+  })
+  int i = 0;
+  for (; i + 32 <= k; i += 32) {
+    __m512i a = QUANTIZE16(_mm512_loadu_ps(x + i)), b = QUANTIZE16(_mm512_loadu_ps(x + i + 16));
+    _mm_storeu_si128((__m128i *)(q8 + i), _mm512_cvtepi32_epi8(a));
+    _mm_storeu_si128((__m128i *)(q8 + i + 16), _mm512_cvtepi32_epi8(b));
+  }
+  for (; i + 16 <= k; i += 16) _mm_storeu_si128((__m128i *)(q8 + i), _mm512_cvtepi32_epi8(QUANTIZE16(_mm512_loadu_ps(x + i))));
+  if (i < k) {
+    __mmask16 live = (__mmask16)((1u << (k - i)) - 1);
+    _mm512_mask_cvtepi32_storeu_epi8(q8 + i, live, QUANTIZE16(_mm512_maskz_loadu_ps(live, x + i)));
+  }
+#undef QUANTIZE16
+}
+
+/// Rows 0 ..< count (at most QUANTIZE_GROUP) of x to uint8 q + 128 with AVX-512F, in one function: ranges
+/// (row_range4_avx512), parameters (row_parameters8_avx2 for a whole group), then the values
+/// (quantize_row_u8_avx512) and the rows' padding. The same bytes, scales and zero points as the row-by-row
+/// path; at K = 128 that path's calls and scalar tails cost as much as its arithmetic.
+__attribute__((target("avx512f,avx2"))) GLEAN_ALIGNED
+static void quantize_group_u8_avx512(const float *x, int k, int asymmetric, int count, uint8_t *q8, float *scales,
+                                     int32_t *zero_points) {
+  int stride = (k + 3) & ~3;
+  float lows[QUANTIZE_GROUP], highs[QUANTIZE_GROUP];
+  for (int g = 0; g < count; g++) {
+    const float *row = x + (size_t)g * k;
+    row_range4_avx512(row, k, asymmetric ? 0.0f : (k > 0 ? row[0] : 0.0f), &lows[g], &highs[g]);
+  }
+  row_quantization parameters[QUANTIZE_GROUP];
+  if (count == QUANTIZE_GROUP) row_parameters8_avx2(lows, highs, asymmetric, parameters);
+  else for (int g = 0; g < count; g++) parameters[g] = row_parameters(lows[g], highs[g], asymmetric);
+  for (int g = 0; g < count; g++) {
+    const row_quantization p = parameters[g];
+    uint8_t *out = q8 + (size_t)g * stride;
+    for (int i = k; i < stride; i++) out[i] = 128;
+    scales[g] = p.scale;
+    zero_points[g] = p.zp;
+    if (p.zero) memset(out, 128, (size_t)k);
+    else quantize_row_u8_avx512(x + (size_t)g * k, k, p, out);
+  }
+}
 #elif defined(__aarch64__)
 /// row_parameters8_avx2 with NEON: two float vectors for the scale and its inverse, four double vectors
 /// for the zero point (rounded by vrndaq, half away from zero as round() does); the same results.
@@ -380,6 +467,12 @@ void glean_quantize_row_range(const float *x, int k, int asymmetric, int simd, i
   (void)simd;   // unused where there is no vector path
   for (int group = begin; group < end; group += QUANTIZE_GROUP) {
     int count = end - group < QUANTIZE_GROUP ? end - group : QUANTIZE_GROUP;
+#if defined(__x86_64__)
+    if (simd == GLEAN_SIMD_AVX512 && !q16) {
+      quantize_group_u8_avx512(x + (size_t)group * k, k, asymmetric, count, q8 + (size_t)group * stride8, scales + group, zero_points + group);
+      continue;
+    }
+#endif
     row_quantization parameters[QUANTIZE_GROUP];
     float lows[QUANTIZE_GROUP], highs[QUANTIZE_GROUP];
     for (int g = 0; g < count; g++) {

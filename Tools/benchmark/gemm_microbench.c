@@ -3,7 +3,7 @@
 // MiniLM (384/1536) and of attention's scores for a block of 48 queries (K 32, N 384), best of 30; the float
 // GEMM skipping A's zeros against the dense one on MobileBERT's FFN shapes, 0 to 90 % zeros, best of 30;
 // then, best of 2000, the float GEMM's packing of a B stored N × K (attention's
-// keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 128 and of 512);
+// keys of one head, 384 × 32, and weights 128 × 512) and the input quantization alone (96 rows of 128 and of 512, both stored forms);
 // then, best of 60, a hybrid 384 × 384 × 384 FULLY_CONNECTED with bias storing plain rows and storing
 // attention's heads split (column blocks of 32, glean_epilogue.block_columns).
 // Offline tool, not part of the package:
@@ -50,8 +50,11 @@ int main(int argc,char**argv){
     printf("pack N x K, %s: %.2f us, %.3f ns per float\n",what[s],best*1e6,best*1e9/(k*n)); free(b); free(p);}}
   for(int k=128;k<=512;k*=4){int m=96; float*x=malloc(4*m*k),*sc=malloc(4*m); int16_t*q=malloc(2*m*k); int32_t*zp=malloc(4*m);
    for(int i=0;i<m*k;i++)x[i]=rand()/(float)RAND_MAX-0.3f;
-   for(int asym=0;asym<2;asym++){double best=1e9; for(int r=0;r<2000;r++){double t=now();glean_quantize_row_range(x,k,asym,glean_simd(),q,NULL,sc,zp,0,m);t=now()-t;if(t<best)best=t;}
-    printf("input quantization, 96 rows of %d, %s: %.3f ns per value, %.1f ns per row\n",k,asym?"asymmetric":"symmetric",best*1e9/(m*k),best*1e9/m);}
+   // Both stored forms: int16 q − zp (the pairs layout: AVX2 without VNNI) and uint8 q + 128 (the quads layout: VNNI).
+   for(int form=0;form<2;form++) for(int asym=0;asym<2;asym++){double best=1e9; for(int r=0;r<2000;r++){double t=now();
+     glean_quantize_row_range(x,k,asym,glean_simd(),form?NULL:q,form?(uint8_t*)q:NULL,sc,zp,0,m);t=now()-t;if(t<best)best=t;}
+    printf("input quantization, 96 rows of %d, %s, %s: %.3f ns per value, %.1f ns per row\n",k,asym?"asymmetric":"symmetric",form?"uint8":"int16",
+           best*1e9/(m*k),best*1e9/m);}
    free(x); free(sc); free(q); free(zp);}
   {int m=384,k=384,n=384,block=32; float*x=malloc(4*m*k),*y=malloc(4*m*n),*bias=malloc(4*n),*ws=malloc(4*n),*sc=malloc(4*m);
    int8_t*w=malloc(n*k),*pw=malloc(glean_qgemm_packed_size(k,n)); int32_t*zp=malloc(4*m); void*q=malloc(glean_qgemm_quantized_bytes(m,k));

@@ -609,10 +609,13 @@ static void check_native_matches_emulation(const char *native, const char *emula
       }
     }
   }
-  // Input quantization, both stored forms, rows of every length to 70 with NaN, ±∞, ±0 and large values.
-  enum { ROWS = 9, K = 70 };
+  // Input quantization, both stored forms, rows of every length to 70 and some longer (the AVX-512 range loop
+  // takes 64 values a step) with NaN, ±∞, ±0 and large values; nine rows: a whole group of eight and one more.
+  enum { ROWS = 9, K = 520 };
   static float rows[ROWS * K];
-  for (int k = 1; k <= K; k++) {
+  const int longer[] = {127, 128, 129, 200, 383, 384, 512, 520};
+  for (int step = 0; step < 70 + 8; step++) {
+    int k = step < 70 ? step + 1 : longer[step - 70];
     for (int i = 0; i < ROWS * k; i++) {
       float u = uniform();
       rows[i] = i % 17 == 5 ? NAN : i % 23 == 7 ? (i % 2 ? INFINITY : -INFINITY) : i % 13 == 2 ? -0.0f : (u - 0.3f) * (i % 11 ? 3 : 3e5f);
