@@ -292,12 +292,14 @@ typedef uint32_t glean_v16u __attribute__((ext_vector_type(16)));
 // The VNNI pair tile (8 rows × two panels), for AVX512-VNNI and emulated (qgemm_vnni_pair.h is a template).
 #define QPAIR_STRIP_NAME qstrip_pair_vnni_avx512
 #define QPAIR_DOTS_NAME qdots_pair_vnni_avx512
+#define QPAIR_HALF_NAME qhalf_pair_vnni_avx512
 #define QPAIR_TARGET "avx2,avx512f,avx512bw,avx512vl,avx512vnni"
 #define QPAIR_AVX512 1
 #define QPAIR_DPBUSD(acc, u, s) ((glean_v16i)_mm512_dpbusd_epi32((__m512i)(acc), (__m512i)(u), (__m512i)(s)))
 #include "qgemm_vnni_pair.h"
 #define QPAIR_STRIP_NAME qstrip_pair_vnni_emulated
 #define QPAIR_DOTS_NAME qdots_pair_vnni_emulated
+#define QPAIR_HALF_NAME qhalf_pair_vnni_emulated
 #define QPAIR_TARGET "avx2"
 #define QPAIR_AVX512 0
 #define QPAIR_DPBUSD(acc, u, s) DPBUSD16_EMULATED(acc, u, s)

@@ -1,9 +1,10 @@
 // Template of the hybrid GEMM's VNNI pair tile, included by qgemm.c once for AVX512-VNNI and once with
 // vpdpbusd emulated on AVX2 (tests: it checks the tile's logic on machines without AVX-512). Before each
-// inclusion qgemm.c defines QPAIR_STRIP_NAME (the strip), QPAIR_DOTS_NAME (its depth loop), QPAIR_TARGET
-// (their target attribute), QPAIR_AVX512 (1 when that target has AVX-512F: the epilogue then runs on 512-bit
-// vectors) and QPAIR_DPBUSD(acc, u, s) (vpdpbusd on 16 int32 lanes: acc + the four u8 × s8
-// products of each lane of u and s, all glean_v16i); this file undefines them.
+// inclusion qgemm.c defines QPAIR_STRIP_NAME (the strip), QPAIR_DOTS_NAME (its depth loop), QPAIR_HALF_NAME
+// (its rescale and epilogue of one panel), QPAIR_TARGET (their target attribute), QPAIR_AVX512 (1 when that
+// target has AVX-512F: the epilogue then runs on 512-bit vectors) and QPAIR_DPBUSD(acc, u, s) (vpdpbusd on 16
+// int32 lanes: acc + the four u8 × s8 products of each lane of u and s, all glean_v16i); this file undefines
+// them.
 //
 // The tile: QPAIR_MR (8) rows × two adjacent panels of the quads layout (32 columns), one 16-lane vector per
 // row and panel: a panel's depth quad is 64 bytes, one vector, so each broadcast activation quad feeds two
@@ -14,10 +15,10 @@
 
 /// The corrected int32 dots of rows a, a + stride, … (PAIR_MR of them; uint8 u = q + 128) with the panels
 /// panel0 and panel1 (each: 16 column sums, then the quads): left[r] = columns of panel0, right[r] of panel1.
-/// Kept apart from the rescale and epilogue (not inlined), as the float pair tile's dots are: with them in
-/// one function clang moved the accumulators through spills in the depth loop.
-__attribute__((target(QPAIR_TARGET), noinline)) GLEAN_ALIGNED
-static void QPAIR_DOTS_NAME(int quads, const uint8_t *a, ptrdiff_t stride, const int8_t *panel0, const int8_t *panel1,
+/// Inlined into the strip, as the float pair tile's dots are, so that the dots reach the rescale and epilogue in
+/// registers (check `objdump -d` for zmm references to %rsp after changing this).
+__attribute__((target(QPAIR_TARGET), always_inline))
+static inline void QPAIR_DOTS_NAME(int quads, const uint8_t *a, ptrdiff_t stride, const int8_t *panel0, const int8_t *panel1,
                             const int32_t zp[QPAIR_MR], glean_v16i left[QPAIR_MR], glean_v16i right[QPAIR_MR]) {
   glean_v16i c0_0 = 0, c0_1 = 0, c1_0 = 0, c1_1 = 0, c2_0 = 0, c2_1 = 0, c3_0 = 0, c3_1 = 0;
   glean_v16i c4_0 = 0, c4_1 = 0, c5_0 = 0, c5_1 = 0, c6_0 = 0, c6_1 = 0, c7_0 = 0, c7_1 = 0;
@@ -56,10 +57,36 @@ static void QPAIR_DOTS_NAME(int quads, const uint8_t *a, ptrdiff_t stride, const
   }
 }
 
+/// One panel's half of a pair tile: rows i ..< i + QPAIR_MR of the corrected dots for columns jh ..< jh + 16,
+/// rescaled as qtile_finish_avx2 does (bias + dot · (row scale · weight scale)), then the epilogue, stored at
+/// y (row i, column jh). Inlined into the strip twice, so that the dots stay in registers.
+__attribute__((target(QPAIR_TARGET), always_inline))
+static inline void QPAIR_HALF_NAME(glean_v16i dots[QPAIR_MR], const float *row_scales, const float *weight_scales,
+                                   const glean_epilogue *e, const glean_epilogue *tail, ptrdiff_t i, ptrdiff_t jh, float *y,
+                                   ptrdiff_t ldy) {
+  glean_v16f ws, bias = 0.0f;
+  memcpy(&ws, weight_scales + jh, sizeof ws);
+  if (e && e->bias) memcpy(&bias, e->bias + jh, sizeof bias);
+  glean_v16f values[QPAIR_MR];
+  for (int r = 0; r < QPAIR_MR; r++) {
+    glean_v16f rs = row_scales[i + r];
+    values[r] = bias + __builtin_convertvector(dots[r], glean_v16f) * (rs * ws);
+  }
+#if QPAIR_AVX512
+  glean_epilogue_store_tile_avx512(tail, (__m512 *)values, QPAIR_MR, i, jh, y, ldy);
+#else
+  __m256 v[QPAIR_MR][2];
+  for (int r = 0; r < QPAIR_MR; r++) {
+    v[r][0] = (__m256)__builtin_shufflevector(values[r], values[r], 0, 1, 2, 3, 4, 5, 6, 7);
+    v[r][1] = (__m256)__builtin_shufflevector(values[r], values[r], 8, 9, 10, 11, 12, 13, 14, 15);
+  }
+  glean_epilogue_store_tile_avx2(tail, v, QPAIR_MR, i, jh, y, ldy);
+#endif
+}
+
 /// The whole pair tiles of two adjacent panels for rows i_begin ..< i_end (a multiple of QPAIR_MR rows) of q
 /// (rows `stride` bytes apart): the panels start at panel and panel + panel_bytes, the 32 output columns at y
-/// (column j of row 0) and lie side by side. Rescaled as qtile_finish_avx2 does (bias + dot · (row scale ·
-/// weight scale)), then the epilogue.
+/// (column j of row 0) and lie side by side.
 __attribute__((target(QPAIR_TARGET))) GLEAN_ALIGNED
 static void QPAIR_STRIP_NAME(int quads, const uint8_t *q, ptrdiff_t stride, const int8_t *panel, size_t panel_bytes,
                              const int32_t *zero_points, int i_begin, int i_end, const float *row_scales, const float *weight_scales,
@@ -74,34 +101,17 @@ static void QPAIR_STRIP_NAME(int quads, const uint8_t *q, ptrdiff_t stride, cons
         _mm_prefetch((const char *)(row + QNR), _MM_HINT_T0);
       }
     }
-    glean_v16i dots[2][QPAIR_MR];
-    QPAIR_DOTS_NAME(quads, q + (ptrdiff_t)i * stride, stride, panel, panel + panel_bytes, zero_points + i, dots[0], dots[1]);
-    for (int h = 0; h < 2; h++) {
-      ptrdiff_t jh = j + h * QNR;
-      glean_v16f ws, bias = 0.0f;
-      memcpy(&ws, weight_scales + jh, sizeof ws);
-      if (e && e->bias) memcpy(&bias, e->bias + jh, sizeof bias);
-      glean_v16f values[QPAIR_MR];
-      for (int r = 0; r < QPAIR_MR; r++) {
-        glean_v16f rs = row_scales[i + r];
-        values[r] = bias + __builtin_convertvector(dots[h][r], glean_v16f) * (rs * ws);
-      }
-#if QPAIR_AVX512
-      glean_epilogue_store_tile_avx512(tail, (__m512 *)values, QPAIR_MR, i, jh, y + (ptrdiff_t)i * ldy + h * QNR, ldy);
-#else
-      __m256 v[QPAIR_MR][2];
-      for (int r = 0; r < QPAIR_MR; r++) {
-        v[r][0] = (__m256)__builtin_shufflevector(values[r], values[r], 0, 1, 2, 3, 4, 5, 6, 7);
-        v[r][1] = (__m256)__builtin_shufflevector(values[r], values[r], 8, 9, 10, 11, 12, 13, 14, 15);
-      }
-      glean_epilogue_store_tile_avx2(tail, v, QPAIR_MR, i, jh, y + (ptrdiff_t)i * ldy + h * QNR, ldy);
-#endif
-    }
+    glean_v16i left[QPAIR_MR], right[QPAIR_MR];
+    QPAIR_DOTS_NAME(quads, q + (ptrdiff_t)i * stride, stride, panel, panel + panel_bytes, zero_points + i, left, right);
+    float *yi = y + (ptrdiff_t)i * ldy;
+    QPAIR_HALF_NAME(left, row_scales, weight_scales, e, tail, i, j, yi, ldy);
+    QPAIR_HALF_NAME(right, row_scales, weight_scales, e, tail, i, j + QNR, yi + QNR, ldy);
   }
 }
 
 #undef QPAIR_STRIP_NAME
 #undef QPAIR_DOTS_NAME
+#undef QPAIR_HALF_NAME
 #undef QPAIR_TARGET
 #undef QPAIR_AVX512
 #undef QPAIR_DPBUSD
