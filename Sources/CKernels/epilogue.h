@@ -52,6 +52,17 @@ static inline int glean_epilogue_has_tail(const glean_epilogue *e) {
   return e && (e->clamp || e->residual || e->second || e->scale || e->shift);
 }
 
+/// Starts fetching the residual a tile's epilogue will add, when it has one: rows i ..< i + rows, columns
+/// j ..< j + columns (16 or 32; a prefetch per 16 floats). That tensor was written long before and is usually
+/// out of L1; the tiles call this before their depth loop, whose time covers the fetch.
+static inline void glean_epilogue_prefetch_residual(const glean_epilogue *e, ptrdiff_t i, ptrdiff_t j, int rows, int columns) {
+  if (!e || !e->residual) return;
+  for (int r = 0; r < rows; r++) {
+    const float *row = e->residual + (i + r) * e->residual_ld + j;
+    for (int c = 0; c < columns; c += 16) __builtin_prefetch(row + c, 0, 3);   // prefetcht0 on x86-64
+  }
+}
+
 /* The vector epilogues below run over a whole tile held in registers, one step at a time: each step's
    test is made once per tile. (Per vector, a dozen predictable branches per 8 results cost ~7 % of a
    K = 128 GEMM with bias and RELU: taken branches, not arithmetic, limited the tile's end.) Each element

@@ -235,10 +235,7 @@ static void qstrip_avx2(int pairs, const int16_t *q, ptrdiff_t stride, const int
                         const float *row_scales, const float *weight_scales, const glean_epilogue *e, ptrdiff_t j, float *y,
                         ptrdiff_t ldy) {
   for (int i = i_begin; i + QMR <= i_end; i += QMR) {
-    if (e && e->residual) {
-      // The epilogue reads a residual tile written long before: start fetching it now.
-      for (int r = 0; r < QMR; r++) _mm_prefetch((const char *)(e->residual + (i + r) * e->residual_ld + j), _MM_HINT_T0);
-    }
+    glean_epilogue_prefetch_residual(e, i, j, QMR, QNR);
     const int16_t *a = q + (ptrdiff_t)i * stride;
     __m256i c[QMR][2];
     qtile_dots_avx2(pairs, a, a + stride, a + 2 * stride, a + 3 * stride, a + 4 * stride, a + 5 * stride, panel, c);

@@ -93,14 +93,7 @@ static void QPAIR_STRIP_NAME(int quads, const uint8_t *q, ptrdiff_t stride, cons
                              const glean_epilogue *e, ptrdiff_t j, float *y, ptrdiff_t ldy) {
   const glean_epilogue *tail = glean_epilogue_has_tail(e) ? e : NULL;
   for (int i = i_begin; i + QPAIR_MR <= i_end; i += QPAIR_MR) {
-    if (e && e->residual) {
-      // The epilogue reads a residual tile written long before: start fetching it now.
-      for (int r = 0; r < QPAIR_MR; r++) {
-        const float *row = e->residual + (i + r) * e->residual_ld + j;
-        _mm_prefetch((const char *)row, _MM_HINT_T0);
-        _mm_prefetch((const char *)(row + QNR), _MM_HINT_T0);
-      }
-    }
+    glean_epilogue_prefetch_residual(e, i, j, QPAIR_MR, 2 * QNR);
     glean_v16i left[QPAIR_MR], right[QPAIR_MR];
     QPAIR_DOTS_NAME(quads, q + (ptrdiff_t)i * stride, stride, panel, panel + panel_bytes, zero_points + i, left, right);
     float *yi = y + (ptrdiff_t)i * ldy;

@@ -154,10 +154,7 @@ static inline void whole_tile_avx2(int k, const float *a, ptrdiff_t lda, const f
                                    const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  if (epilogue && epilogue->residual) {
-    // The epilogue reads a residual tile written long before: start fetching it now.
-    for (int r = 0; r < MR; r++) _mm_prefetch((const char *)(epilogue->residual + (i + r) * epilogue->residual_ld + j), _MM_HINT_T0);
-  }
+  glean_epilogue_prefetch_residual(epilogue, i, j, MR, NR);
   const float *r0 = a, *r3 = a + 3 * lda, *bp = panel;
   int p = 0;
   for (; p + 4 <= k; p += 4) {

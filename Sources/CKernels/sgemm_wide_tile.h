@@ -47,10 +47,7 @@ static inline void WIDE_WHOLE_NAME(int k, const float *a, ptrdiff_t lda, const f
                                    const glean_epilogue *epilogue, ptrdiff_t i, ptrdiff_t j) {
   // Twelve named accumulators (an array whose address is taken would live in memory).
   glean_v16f c0 = 0.0f, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-  if (epilogue && epilogue->residual) {
-    // The epilogue reads a residual tile written long before: start fetching it now.
-    for (int r = 0; r < WIDE_MR; r++) _mm_prefetch((const char *)(epilogue->residual + (i + r) * epilogue->residual_ld + j), _MM_HINT_T0);
-  }
+  glean_epilogue_prefetch_residual(epilogue, i, j, WIDE_MR, NR);
   const float *bp = panel, *r0 = a, *r3 = a + 3 * lda, *r6 = a + 6 * lda, *r9 = a + 9 * lda;
   for (int p = 0; p < k; p++) {
     glean_v16f b;
@@ -112,14 +109,7 @@ static void WIDE_PAIR_STRIP_NAME(int k, const float *a, ptrdiff_t lda, const flo
                                  const glean_epilogue *epilogue, int i_begin, int i_end, ptrdiff_t j) {
   const float *panel1 = panel + (size_t)k * NR;
   for (int i = i_begin; i + PAIR_MR <= i_end; i += PAIR_MR) {
-    if (epilogue && epilogue->residual) {
-      // The epilogue reads a residual tile written long before: start fetching it now.
-      for (int r = 0; r < PAIR_MR; r++) {
-        const float *row = epilogue->residual + (i + r) * epilogue->residual_ld + j;
-        _mm_prefetch((const char *)row, _MM_HINT_T0);
-        _mm_prefetch((const char *)(row + NR), _MM_HINT_T0);
-      }
-    }
+    glean_epilogue_prefetch_residual(epilogue, i, j, PAIR_MR, 2 * NR);
     glean_v16f left[PAIR_MR], right[PAIR_MR];
     WIDE_PAIR_DOTS_NAME(k, a + (ptrdiff_t)i * lda, lda, panel, panel1, left, right);
     float *ci = c + (ptrdiff_t)i * ldc;
