@@ -64,6 +64,63 @@ struct DataMovementTests {
     }
   }
 
+  /// Row-major strides of `shape`, in elements.
+  static func strides(_ shape: [Int]) -> [Int] {
+    var strides = Array(repeating: 1, count: shape.count)
+    for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * shape[d + 1] }
+    return strides
+  }
+
+  /// The elements of x (values 0, 1, 2, … in row-major order) at every combination of the per-axis
+  /// indices, in row-major order of the output: what a slice or transpose must copy, index by index.
+  static func gather(_ shape: [Int], _ indices: [[Int]]) -> [Float] {
+    let strides = strides(shape)
+    var offsets = [0]
+    for (d, axis) in indices.enumerated() { offsets = offsets.flatMap { o in axis.map { o + $0 * strides[d] } } }
+    return offsets.map(Float.init)
+  }
+
+  @Test("SLICE, STRIDED_SLICE and TRANSPOSE copy what indexing element by element selects: random shapes with size-1 axes, whole rows (one contiguous run), negative strides")
+  func dataMovementAgainstIndexing() throws {
+    var rng = SeededGenerator(seed: 23)
+    for _ in 0..<200 {
+      let rank = Int.random(in: 1...5, using: &rng)
+      let shape = (0..<rank).map { _ in [1, 1, 2, 3, 5, 8].randomElement(using: &rng)! }
+      let count = shape.reduce(1, *)
+      let x: TestTensor = .floats(shape, (0..<count).map(Float.init))
+      // SLICE: each axis whole (so that runs merge) or a random part.
+      var begin: [Int32] = [], size: [Int32] = [], sliceIndices: [[Int]] = []
+      for dim in shape {
+        let b = Bool.random(using: &rng) ? 0 : Int.random(in: 0..<dim, using: &rng)
+        let n = b == 0 && Bool.random(using: &rng) ? dim : Int.random(in: 1...(dim - b), using: &rng)
+        begin.append(Int32(b)); size.append(Int32(n)); sliceIndices.append(Array(b..<(b + n)))
+      }
+      let sliced = try runKernel(Reference.Slice(), inputs: [x, .int32s([rank], begin), .int32s([rank], size)], outputTypes: [.float32])[0]
+      #expect(sliced.floats == Self.gather(shape, sliceIndices), "SLICE \(shape) begin \(begin) size \(size)")
+      // STRIDED_SLICE: strides of ±1 and ±2, ends inside the axis.
+      var starts: [Int32] = [], ends: [Int32] = [], steps: [Int32] = [], stridedIndices: [[Int]] = []
+      for dim in shape {
+        let step = [1, 1, 2, -1, -2].randomElement(using: &rng)!
+        let b = Int.random(in: 0..<dim, using: &rng)
+        // A negative stride walks down from b to just above e (an end of 0 stops before index 0).
+        let e = step > 0 ? Int.random(in: (b + 1)...dim, using: &rng) : Int.random(in: 0...b, using: &rng)
+        let taken = Array(stride(from: b, to: e, by: step))
+        starts.append(Int32(b)); ends.append(Int32(e)); steps.append(Int32(step)); stridedIndices.append(taken)
+      }
+      if stridedIndices.allSatisfy({ !$0.isEmpty }) {
+        let out = try stridedSlice(x, starts, ends, steps, StridedSliceOptions())
+        #expect(out.floats == Self.gather(shape, stridedIndices), "STRIDED_SLICE \(shape) \(starts) \(ends) \(steps)")
+      }
+      // TRANSPOSE: a random permutation (the identity one time in five or so: every axis merges).
+      let perm = Int.random(in: 0..<5, using: &rng) == 0 ? Array(0..<rank) : Array(0..<rank).shuffled(using: &rng)
+      let transposed = try runKernel(Reference.Transpose(), inputs: [x, .int32s([rank], perm.map(Int32.init))], outputTypes: [.float32])[0]
+      let strides = Self.strides(shape)
+      var expected = [0]
+      for d in perm { expected = expected.flatMap { o in (0..<shape[d]).map { o + $0 * strides[d] } } }
+      #expect(transposed.floats == expected.map(Float.init), "TRANSPOSE \(shape) perm \(perm)")
+    }
+  }
+
   @Test("SLICE with size -1")
   func slice() throws {
     let s = try runKernel(Reference.Slice(), inputs: [x23, .int32s([2], [0, 1]), .int32s([2], [-1, 2])], outputTypes: [.float32])
