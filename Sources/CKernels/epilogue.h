@@ -5,6 +5,7 @@
 #ifndef GLEAN_KERNELS_EPILOGUE_H
 #define GLEAN_KERNELS_EPILOGUE_H
 #include "glean_kernels.h"
+#include "internal.h"   // glean_v16f
 #include <math.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -151,6 +152,20 @@ static inline void glean_epilogue_store_tile_avx512(const glean_epilogue *e, __m
     }
   }
   for (int r = 0; r < rows; r++) _mm512_storeu_ps(c + r * ldc, v[r]);
+}
+
+/// glean_epilogue_store_tile_avx2 for rows of 16-lane vectors (v[r] holds columns j ..< j + 16 of row i + r, at
+/// most 12 rows), each split into its two 8-lane halves: how the 16-column tiles compiled for AVX2 (the AVX-512
+/// tiles' emulation) store. Inlined with a constant `rows`.
+__attribute__((target("avx2"), always_inline))
+static inline void glean_epilogue_store_tile16_on_avx2(const glean_epilogue *e, const glean_v16f v[], int rows, ptrdiff_t i,
+                                                       ptrdiff_t j, float *c, ptrdiff_t ldc) {
+  __m256 halves[12][2];
+  for (int r = 0; r < rows; r++) {
+    halves[r][0] = (__m256)__builtin_shufflevector(v[r], v[r], 0, 1, 2, 3, 4, 5, 6, 7);
+    halves[r][1] = (__m256)__builtin_shufflevector(v[r], v[r], 8, 9, 10, 11, 12, 13, 14, 15);
+  }
+  glean_epilogue_store_tile_avx2(e, halves, rows, i, j, c, ldc);
 }
 #endif
 #if defined(__aarch64__)

@@ -75,12 +75,7 @@ static inline void QPAIR_HALF_NAME(glean_v16i dots[QPAIR_MR], const float *row_s
 #if QPAIR_AVX512
   glean_epilogue_store_tile_avx512(tail, (__m512 *)values, QPAIR_MR, i, jh, y, ldy);
 #else
-  __m256 v[QPAIR_MR][2];
-  for (int r = 0; r < QPAIR_MR; r++) {
-    v[r][0] = (__m256)__builtin_shufflevector(values[r], values[r], 0, 1, 2, 3, 4, 5, 6, 7);
-    v[r][1] = (__m256)__builtin_shufflevector(values[r], values[r], 8, 9, 10, 11, 12, 13, 14, 15);
-  }
-  glean_epilogue_store_tile_avx2(tail, v, QPAIR_MR, i, jh, y, ldy);
+  glean_epilogue_store_tile16_on_avx2(tail, values, QPAIR_MR, i, jh, y, ldy);
 #endif
 }
 

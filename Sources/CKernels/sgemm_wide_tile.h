@@ -27,12 +27,7 @@ static inline void WIDE_STORE_NAME(glean_v16f acc[], int rows, float *c, ptrdiff
     glean_epilogue_store_tile_avx512(epilogue, (__m512 *)acc, rows, i, j, c, ldc);
     return;
 #endif
-    __m256 v[WIDE_MR][2];
-    for (int r = 0; r < rows; r++) {
-      v[r][0] = (__m256)__builtin_shufflevector(acc[r], acc[r], 0, 1, 2, 3, 4, 5, 6, 7);
-      v[r][1] = (__m256)__builtin_shufflevector(acc[r], acc[r], 8, 9, 10, 11, 12, 13, 14, 15);
-    }
-    glean_epilogue_store_tile_avx2(epilogue, v, rows, i, j, c, ldc);
+    glean_epilogue_store_tile16_on_avx2(epilogue, acc, rows, i, j, c, ldc);
     return;
   }
   for (int r = 0; r < rows; r++) memcpy(c + r * ldc, &acc[r], sizeof acc[r]);
