@@ -479,6 +479,54 @@ struct BackendConsistencyTests {
     }
   }
 
+  /// The unfused chain's output for `attention`'s operands: BATCH_MATMUL, MUL+ADD+SOFTMAX, BATCH_MATMUL.
+  private func unfusedAttention(q: TestTensor, k: TestTensor, mask: TestTensor, v: TestTensor, scale: Float?, first: BatchMatMulOptions,
+                                second: BatchMatMulOptions, pool: ThreadPool) throws -> TestOutput {
+    let scores = try runKernel(Optimized.BatchMatMul(), options: .batchMatMul(first), inputs: [q, k], outputTypes: [.float32], threadPool: pool)[0]
+    let probabilities = try runKernel(Optimized.MaskedSoftmax(scale: scale, beta: 1), options: .softmax(SoftmaxOptions(beta: 1)),
+                                      inputs: [.floats(scores.shape, scores.floats), mask], outputTypes: [.float32], threadPool: pool)[0]
+    return try runKernel(Optimized.BatchMatMul(), options: .batchMatMul(second),
+                         inputs: [.floats(probabilities.shape, probabilities.floats), v], outputTypes: [.float32], threadPool: pool)[0]
+  }
+
+  @Test("ATTENTION leaves padded keys out only where their probabilities are exactly zero: same output as the unfused chain")
+  func attentionPadding() throws {
+    var rng = SeededGenerator(seed: 21)
+    let heads = 3, m = 40, n = 128, d = 32, dv = 16
+    let first = BatchMatMulOptions(adjY: true), second = BatchMatMulOptions()
+    // (what the case is, magnitude of Q and K, padding's mask value, real keys, what V's padded rows hold)
+    let cases: [(String, Float, Float, Int, Float?)] = [
+      ("BERT padding: skipped", 2, -10_000, 70, nil),
+      ("padding −∞: skipped", 2, -.infinity, 17, nil),
+      ("one real key: skipped", 2, -10_000, 1, nil),
+      // Scores of thousands against a mask of −1000: padded keys keep probabilities above zero.
+      ("mild mask, large scores: run whole", 40, -1_000, 70, nil),
+      ("a NaN in V's padded rows: run whole", 2, -10_000, 70, .nan),
+      ("an infinity in V's padded rows: run whole", 2, -10_000, 70, .infinity),
+      ("no real key: run whole", 2, -10_000, 0, nil),
+    ]
+    for (name, magnitude, padding, real, poison) in cases {
+      let q: TestTensor = .floats([heads, m, d], rng.floats(heads * m * d, in: -magnitude...magnitude))
+      let k: TestTensor = .floats([heads, n, d], rng.floats(heads * n * d, in: -magnitude...magnitude))
+      var vValues = rng.floats(heads * n * dv, in: -2...2)
+      if let poison { vValues[(2 * n - 3) * dv + 5] = poison }   // head 1, a padded key
+      let v: TestTensor = .floats([heads, n, dv], vValues)
+      let mask: TestTensor = .floats([1, 1, n], (0..<n).map { $0 >= real ? padding : ($0 % 5 == 4 ? -10_000 : 0) })
+      try onEveryPath { path in
+        for pool in pools {
+          for scale: Float? in [0.17677669, nil] {
+            let unfused = try unfusedAttention(q: q, k: k, mask: mask, v: v, scale: scale, first: first, second: second, pool: pool)
+            let fused = try runKernel(Optimized.Attention(scale: scale, beta: 1, first: first, second: second), options: .batchMatMul(second),
+                                      inputs: [q, k, mask, v], outputTypes: [.float32], threadPool: pool)[0]
+            // Equal values (an exact zero may differ in sign; random operands give none), NaN where the chain has NaN.
+            let same = zip(fused.floats, unfused.floats).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+            #expect(fused.shape == unfused.shape && same, "\(name), scale \(scale.map { "\($0)" } ?? "none"), \(path), threads \(pool.threads)")
+          }
+        }
+      }
+    }
+  }
+
   @Test("ATTENTION refuses operands whose shapes do not chain, and merged outputs that do not fit")
   func attentionRefusesMismatch() {
     let q: TestTensor = .floats([2, 3, 4], Array(repeating: 0, count: 24)), k: TestTensor = .floats([2, 5, 4], Array(repeating: 0, count: 40))

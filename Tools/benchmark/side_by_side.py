@@ -21,6 +21,10 @@ or AVX2; give --peak-gflops to skip it).
 With --dense-products, Glean's float FULLY_CONNECTEDs multiply every input element (`glean benchmark
 --dense-products`): what the two runtimes' GEMMs do alike, without Glean's skipping of RELU zeros.
 
+With --real-tokens N, both sides get a mask of N ones then zeros (a passage of N tokens padded to the model's
+sequence, as `glean ask` feeds the reader), instead of all ones: Glean's fused attention leaves provably
+zero-probability padded keys out of its products (Sources/CKernels/attention.c), LiteRT computes them.
+
 Models looked for in --model-dir: mobilebert_float.tflite and mobilebert_int8.tflite (24-layer
 MobileBERT architecture, 384 tokens), minilm_int8.tflite (a MiniLM-L6 stand-in: 6 layers, hidden
 384, 12 heads, intermediate 1536, 384 tokens, dynamic-range int8) and fc_chain_float.tflite (MobileBERT's FFN
@@ -43,6 +47,7 @@ import json, sys, time
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 path, threads, warmup, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+real_tokens = int(sys.argv[5]) if len(sys.argv) > 5 else None
 started = time.perf_counter()
 interpreter = Interpreter(model_path=path, num_threads=threads)
 interpreter.allocate_tensors()
@@ -54,6 +59,8 @@ for d in interpreter.get_input_details():
         value = rng.uniform(-1, 1, shape).astype(np.float32)
     elif "mask" in name:
         value = np.ones(shape, dtype)
+        if real_tokens is not None:
+            value[..., real_tokens:] = 0
     elif "id" in name and "type" not in name and "segment" not in name:
         value = rng.integers(0, 1000, shape).astype(dtype)
     else:
@@ -152,8 +159,10 @@ def measure_fma_peak():
     return float(subprocess.run([binary], check=True, capture_output=True, text=True).stdout.strip())
 
 
-def run_glean(glean, model, threads, warmup, runs, reference, dense_products=False):
+def run_glean(glean, model, threads, warmup, runs, reference, dense_products=False, inputs=()):
     command = [glean, "benchmark", model, "--json", "--threads", str(threads), "--warmup-runs", str(warmup), "--num-runs", str(runs)]
+    for name, file in inputs:
+        command += ["--input", f"{name}={file}"]
     if reference:
         command.append("--reference")
     if dense_products:
@@ -163,11 +172,29 @@ def run_glean(glean, model, threads, warmup, runs, reference, dense_products=Fal
     return result["inference_us"]["median"], result["peak_rss_bytes"], result["first_us"]
 
 
-def run_litert(model, threads, warmup, runs):
-    out = subprocess.run([sys.executable, "-c", LITERT_WORKER, model, str(threads), str(warmup), str(runs)],
+def run_litert(model, threads, warmup, runs, real_tokens=None):
+    extra = [] if real_tokens is None else [str(real_tokens)]
+    out = subprocess.run([sys.executable, "-c", LITERT_WORKER, model, str(threads), str(warmup), str(runs)] + extra,
                          check=True, capture_output=True, text=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
     return result["median_us"], result["peak_rss_bytes"], result["first_us"]
+
+
+def mask_inputs(model, real_tokens):
+    """(name, JSON file) for each integer input named like mask: the LiteRT worker's padded mask, for Glean's --input."""
+    import tempfile
+    import numpy as np
+    from ai_edge_litert.interpreter import Interpreter
+    inputs = []
+    for d in Interpreter(model_path=model).get_input_details():
+        if d["dtype"] != np.float32 and "mask" in d["name"].lower():
+            value = np.ones(d["shape"], np.int64)
+            value[..., real_tokens:] = 0
+            fd, file = tempfile.mkstemp(suffix=".json", prefix="glean-mask-")
+            with os.fdopen(fd, "w") as f:
+                json.dump(value.reshape(-1).tolist(), f)
+            inputs.append((d["name"], file))
+    return inputs
 
 
 def main():
@@ -184,6 +211,10 @@ def main():
     parser.add_argument("--dense-products", action="store_true",
                         help="Glean's float FULLY_CONNECTEDs multiply every input element (no skipping of RELU zeros)")
     parser.add_argument("--peak-gflops", type=float, help="FP32 FMA peak of one core, GFLOP/s (default: measured)")
+    parser.add_argument("--real-tokens", type=int, metavar="N",
+                        help="integer inputs named like mask get 1 for the first N positions and 0 after (a passage of N "
+                             "tokens padded to the model's length), on both sides; default: all 1. The %% of FMA peak still "
+                             "counts the full sequence's FLOPs")
     args = parser.parse_args()
     if args.make_models:
         make_models(args.make_models)
@@ -205,6 +236,9 @@ def main():
     print(f"# rounds {args.rounds} × {args.runs} runs (+{args.warmup} warm-up), alternating order; medians of round medians")
     rows = []
     for path, label, flops in models:
+        inputs = mask_inputs(path, args.real_tokens) if args.real_tokens is not None else []
+        if args.real_tokens is not None:
+            label += f", {args.real_tokens} real tokens"
         for threads in args.threads:
             glean_times, litert_times, glean_rss, litert_rss = [], [], [], []
             for round_index in range(args.rounds):
@@ -212,10 +246,10 @@ def main():
                 for side in order:
                     if side == "glean":
                         median, rss, _ = run_glean(args.glean, path, threads, args.warmup, args.runs, args.reference,
-                                                   args.dense_products)
+                                                   args.dense_products, inputs)
                         glean_times.append(median); glean_rss.append(rss)
                     else:
-                        median, rss, _ = run_litert(path, threads, args.warmup, args.runs)
+                        median, rss, _ = run_litert(path, threads, args.warmup, args.runs, args.real_tokens)
                         litert_times.append(median); litert_rss.append(rss)
             g, l = statistics.median(glean_times), statistics.median(litert_times)
             peak = flops / (g * 1e-6) / (peak_gflops * 1e9 * threads)
@@ -229,6 +263,8 @@ def main():
                   f"FMA peak: Glean {peak * 100:5.1f}%, LiteRT {litert_peak * 100:5.1f}% ({flops / 1e9:.2f} GFLOP)  peak RSS Glean {max(glean_rss) / 2**20:6.1f} MB, "
                   f"LiteRT {max(litert_rss) / 2**20:6.1f} MB   [rounds: Glean {[round(t / 1000, 1) for t in glean_times]}, "
                   f"LiteRT {[round(t / 1000, 1) for t in litert_times]}]", flush=True)
+        for _, file in inputs:
+            os.remove(file)
     print()
     print("| model | threads | Glean ms | LiteRT ms | ratio | ratio of fastest rounds | median of rounds' ratios | % of FMA peak, Glean / LiteRT | Glean RSS MB | LiteRT RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|---|")

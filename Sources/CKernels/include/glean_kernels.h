@@ -165,8 +165,8 @@ void glean_masked_softmax_f32(glean_pool *pool, const float *x, const float *sca
 
 // MARK: Fused attention
 
-/// Floats of scratch glean_attention_f32 needs: both packed right sides for every head, and a block of
-/// scores for each of `threads` threads.
+/// Floats of scratch glean_attention_f32 needs: both packed right sides and a key count for every head, and a
+/// block of scores for each of `threads` threads.
 size_t glean_attention_scratch_floats(int heads, int m, int n, int d, int dv, int threads);
 /// For every head h: out_h (m × dv) = softmax(beta · (Q_h K_hᵀ · scale + mask)) V_h, the graph
 /// BATCH_MATMUL → [MUL scale] → ADD mask → SOFTMAX → BATCH_MATMUL in one pass, a block of query rows at
@@ -176,7 +176,10 @@ size_t glean_attention_scratch_floats(int heads, int m, int n, int d, int dv, in
 /// K_h is the first product's right side (d × n) through (k_k, k_n) and V_h the second's (n × dv) through
 /// (v_k, v_n), packed as glean_sgemm_pack does; heads are q_head, k_head, v_head floats apart. `scale` may
 /// be NULL; `mask` holds n floats. Every value equals the unfused optimised kernels' bit for bit (same
-/// packing, same micro-kernel, same summation order, same softmax). `scratch` holds
+/// packing, same micro-kernel, same summation order, same softmax). Where the mask ends in padding (values
+/// ≤ −1000) whose probabilities are provably +0 for every query of a head, that head leaves those keys out of
+/// both products (attention.c): the same values, save that an output of exactly zero may be −0 where the
+/// unfused kernels give +0. `scratch` holds
 /// glean_attention_scratch_floats(...) floats for glean_pool_threads(pool) threads.
 void glean_attention_f32(glean_pool *pool, int heads, int m, int n, int d, int dv,
                          const float *q, ptrdiff_t q_head, ptrdiff_t q_m, ptrdiff_t q_k,
