@@ -44,49 +44,58 @@ size_t glean_attention_scratch_floats(int heads, int m, int n, int d, int dv, in
   return (size_t)heads * (glean_sgemm_packed_size(d, n) + glean_sgemm_packed_size(n, dv) + 1) + (size_t)threads * ATTENTION_ROWS * (size_t)n;
 }
 
-/// √(Σ x[i·stride]², i < count), in float: +∞ when it overflows, NaN when an element is.
+/// √(Σ x[i·stride]², i < count), in float (four partial sums, which the compiler turns into one vector): +∞ when
+/// it overflows, NaN when an element is NaN.
 static float norm(const float *x, ptrdiff_t stride, int count) {
-  float sum = 0;
-  for (int i = 0; i < count; i++) sum += x[i * stride] * x[i * stride];
-  return sqrtf(sum);
+  float sums[4] = {0, 0, 0, 0};
+  int i = 0;
+  if (stride == 1) {
+    for (; i + 4 <= count; i += 4) {
+      for (int lane = 0; lane < 4; lane++) sums[lane] += x[i + lane] * x[i + lane];
+    }
+  }
+  for (; i < count; i++) sums[0] += x[i * stride] * x[i * stride];
+  return sqrtf((sums[0] + sums[1]) + (sums[2] + sums[3]));
 }
 
-/// Whether head `head` may skip keys job->padding ..< n: for every query row i, each skipped key's score is
-/// far enough below the anchor key's that exp(beta · (score − row maximum)) is flushed to +0 (argument below
-/// −100, where every exponential of the softmax gives exactly +0), and V's skipped rows are finite.
+/// Whether head `head` may leave out keys job->padding ..< n: for every query row, each such key's score is
+/// far enough below the anchor key's that exp(beta · (score − row maximum)) is flushed to +0 (its argument is
+/// below −100, where every exponential of the softmax gives exactly +0), and V's rows there are finite.
 ///
-/// The scores are y_j = fl(fl(q_i · k_j) · scale) + mask_j (no product when scale is NULL). For a skipped key,
-/// |q_i · k_j| ≤ ‖q_i‖ ‖k_j‖ (Cauchy–Schwarz), so y_j ≤ |scale| ‖q_i‖ max ‖k_j‖ · 1.001 + padding_mask · (1 − 2⁻¹⁰)
-/// + 1: the factors cover the rounding of the norms, the product and the sum (relative 2⁻²³ each, times the
-/// depth at most). The row maximum is at least y_anchor, which this function recomputes (in another order) and
-/// lowers by the same margins. Every comparison is written so that a NaN or an infinity fails it: such a
+/// The scores are y_j = fl(fl(q_i · k_j) · scale) + mask_j (no product when scale is NULL), and
+/// |q_i · k_j| ≤ ‖q_i‖ ‖k_j‖ (Cauchy–Schwarz). With Q the largest ‖q_i‖ and K the largest ‖k_j‖ over the
+/// padded keys: every padded y_j ≤ |scale| Q K · 1.001 + padding_mask · (1 − 2⁻¹⁰) + 1, and each row's maximum
+/// is at least y_anchor ≥ −|scale| Q ‖k_anchor‖ · 1.001 + mask_anchor − |mask_anchor| · 0.001 − 1. The factors
+/// and terms cover the rounding of the norms, the dot product (relative 2⁻²³ times the depth at most), the
+/// product and the sum. One comparison for the head, written so that a NaN or an infinity fails it: such a
 /// head runs whole, and gives what the unfused kernels give.
 static int padding_is_skippable(const attention_job *job, int head) {
-  int d = job->d, n = job->n;
+  int d = job->d, n = job->n, dv = job->dv;
   const float *k = job->k + head * job->k_head, *v = job->v + head * job->v_head, *q = job->q + head * job->q_head;
-  float k_max = 0;
+  float k_max = 0, q_max = 0;
   for (int j = job->padding; j < n; j++) {
     float kn = norm(k + j * job->k_n, job->k_k, d);
     if (!(kn < INFINITY)) return 0;   // infinite or NaN
     k_max = kn > k_max ? kn : k_max;
-    for (int c = 0; c < job->dv; c++) {
-      float x = v[j * job->v_k + c * job->v_n];
-      if (!(x - x == 0)) return 0;   // infinite or NaN: 0 · x would not be 0
+    const float *vj = v + j * job->v_k;
+    if (job->v_n == 1) {
+      if (!glean_all_finite_f32(vj, (size_t)dv)) return 0;   // 0 · x is not 0 for an infinite or NaN x
+    } else {
+      for (int c = 0; c < dv; c++) {
+        if (!isfinite(vj[c * job->v_n])) return 0;
+      }
     }
   }
-  float scale = job->scale ? *job->scale : 1.0f, scale_abs = fabsf(scale);
-  float anchor_norm = norm(k + job->anchor * job->k_n, job->k_k, d), anchor_mask = job->mask[job->anchor];
-  float padded_mask = job->padding_mask * (1.0f - 0x1p-10f) + 1.0f;
   for (int i = 0; i < job->m; i++) {
-    const float *qi = q + i * job->q_m, *ka = k + job->anchor * job->k_n;
-    float dot = 0;
-    for (int p = 0; p < d; p++) dot += qi[p * job->q_k] * ka[p * job->k_k];
-    float q_norm = norm(qi, job->q_k, d);
-    float upper = scale_abs * q_norm * k_max * 1.001f + padded_mask;
-    float lower = (dot * scale + anchor_mask) - (scale_abs * q_norm * anchor_norm * 0.001f + fabsf(anchor_mask) * 0.001f + 1.0f);
-    if (!(job->beta * (upper - lower) < -100.0f)) return 0;
+    float qn = norm(q + i * job->q_m, job->q_k, d);
+    if (!(qn < INFINITY)) return 0;
+    q_max = qn > q_max ? qn : q_max;
   }
-  return 1;
+  float scale = job->scale ? fabsf(*job->scale) : 1.0f, anchor_mask = job->mask[job->anchor];
+  float anchor_norm = norm(k + job->anchor * job->k_n, job->k_k, d);
+  float upper = scale * q_max * k_max * 1.001f + job->padding_mask * (1.0f - 0x1p-10f) + 1.0f;
+  float lower = -(scale * q_max * anchor_norm * 1.001f) + anchor_mask - fabsf(anchor_mask) * 0.001f - 1.0f;
+  return job->beta * (upper - lower) < -100.0f;
 }
 
 static void pack_task(void *context, int head) {
