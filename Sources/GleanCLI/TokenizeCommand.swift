@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TFLiteFormat
 import WordPiece
 
 /// `glean tokenize`: Split text into WordPiece tokens with ids and offsets.
@@ -23,7 +24,7 @@ struct Tokenize: AsyncParsableCommand {
     case hf, google, tflite
   }
 
-  @Option(help: "BERT vocab.txt (one token per line). Default: the bert-base-uncased vocabulary, looked for in $GLEAN_BERT_VOCAB, ./Vocab/bert-base-uncased/vocab.txt and ../shared/vocab/.")
+  @Option(help: "BERT vocab.txt (one token per line). Default: the bert-base-uncased vocabulary: $GLEAN_BERT_VOCAB, else ./Vocab/bert-base-uncased/vocab.txt, else the copy packed in the default QA model (Models/glean-qa-minilm-l6.tflite), else ../shared/vocab/.")
   var vocab: String?
 
   @Option(help: "Whose rules to reproduce: hf, google or tflite.")
@@ -107,13 +108,7 @@ struct Tokenize: AsyncParsableCommand {
 
   /// The tokenizer the options describe.
   func makeTokenizer() throws -> BertTokenizer {
-    let url = try BertVocabularyLocator.resolve(vocab)
-    let vocabulary: Vocabulary
-    do {
-      vocabulary = try Vocabulary(contentsOf: url)
-    } catch {
-      throw CLIError("\(error)")
-    }
+    let vocabulary = try BertVocabularyLocator.vocabulary(vocab)
     let configuration: BertTokenizer.Configuration
     switch mode {
     case .hf: configuration = .huggingFace(lowercase: !cased)
@@ -175,11 +170,14 @@ struct Tokenize: AsyncParsableCommand {
 
 /// Finds the default BERT (bert-base-uncased) vocabulary.
 ///
-/// Glean does not ship it (the only copy at hand is third-party data in `../shared`); the search
-/// order is `$GLEAN_BERT_VOCAB`, `Vocab/bert-base-uncased/vocab.txt` and `../shared/vocab/bert-base-uncased-vocab.txt`,
-/// each relative to the working directory and to the repository the executable was built in.
+/// Glean ships it packed in the default question-answering model (Models/README.md; Vocab/README.md). The
+/// search order is `$GLEAN_BERT_VOCAB`, `Vocab/bert-base-uncased/vocab.txt` (a file of your own there wins),
+/// the vocabulary packed in the default model (`DefaultModel.locate()`), then
+/// `../shared/vocab/bert-base-uncased-vocab.txt`; the files relative to the working directory and to the
+/// repository the executable was built in.
 enum BertVocabularyLocator {
-  static func candidates() -> [URL] {
+  /// The default's file candidates, in order, the default model's packed copy aside.
+  static func candidates() -> (preferred: [URL], fallback: [URL]) {
     var roots = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
     // The executable lives in <repo>/.build/<triple>/<config>/glean.
     var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -190,28 +188,54 @@ enum BertVocabularyLocator {
       }
       dir = dir.deletingLastPathComponent()
     }
-    var urls: [URL] = []
+    var preferred: [URL] = []
     if let env = ProcessInfo.processInfo.environment["GLEAN_BERT_VOCAB"], !env.isEmpty {
-      urls.append(URL(fileURLWithPath: env))
+      preferred.append(URL(fileURLWithPath: env))
     }
-    for root in roots {
-      urls.append(root.appendingPathComponent("Vocab/bert-base-uncased/vocab.txt"))
-      urls.append(root.deletingLastPathComponent().appendingPathComponent("shared/vocab/bert-base-uncased-vocab.txt"))
-    }
-    return urls
+    preferred += roots.map { $0.appendingPathComponent("Vocab/bert-base-uncased/vocab.txt") }
+    let fallback = roots.map { $0.deletingLastPathComponent().appendingPathComponent("shared/vocab/bert-base-uncased-vocab.txt") }
+    return (preferred, fallback)
   }
 
-  /// `explicit` when given (it must exist), else the first default that exists.
+  /// The vocabulary at `explicit` when given (it must exist), else the default (search order above).
   ///
-  /// - Throws: `CLIError` naming the places searched, with a hint to pass `--vocab`.
-  static func resolve(_ explicit: String?) throws -> URL {
+  /// - Throws: `CLIError` when a file does not parse as a vocabulary, or, with nothing found, naming the places
+  ///   searched, with a hint to pass `--vocab`.
+  static func vocabulary(_ explicit: String?) throws -> Vocabulary {
+    func load(_ url: URL) throws -> Vocabulary {
+      do { return try Vocabulary(contentsOf: url) } catch { throw CLIError("\(url.path): \(error)") }
+    }
     if let explicit {
       guard FileManager.default.fileExists(atPath: explicit) else { throw CLIError("no such vocabulary file: \(explicit)") }
-      return URL(fileURLWithPath: explicit)
+      return try load(URL(fileURLWithPath: explicit))
     }
-    let all = candidates()
-    if let found = all.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
+    let (preferred, fallback) = candidates()
+    if let found = preferred.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return try load(found) }
+    if let packed = try packedInDefaultModel() { return packed }
+    if let found = fallback.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return try load(found) }
     throw CLIError("no vocabulary given and the default bert-base-uncased vocab.txt was not found (looked in: "
-                   + all.map(\.path).joined(separator: ", ") + "); hint: pass --vocab FILE or set GLEAN_BERT_VOCAB")
+                   + preferred.map(\.path).joined(separator: ", ") + ", the default model " + DefaultModel.relativePath + ", "
+                   + fallback.map(\.path).joined(separator: ", ") + "); hint: pass --vocab FILE or set GLEAN_BERT_VOCAB")
+  }
+
+  /// The vocabulary packed in the default QA model (its BERT tokenizer's file, else an associated file of type
+  /// vocabulary), or nil when the model is not found or packs none.
+  ///
+  /// - Throws: `CLIError` when the model is there but does not load, or its vocabulary does not parse.
+  static func packedInDefaultModel() throws -> Vocabulary? {
+    guard let url = try? DefaultModel.locate() else { return nil }
+    let file: ModelFile
+    do { file = try ModelFile.load(contentsOf: url) } catch { throw CLIError("\(url.path): \(error)") }
+    guard let metadata = file.metadata else { return nil }
+    var names: [String] = []
+    for unit in metadata.inputProcessUnits {
+      if case .bertTokenizer(let files) = unit { names += files.compactMap(\.name) }
+    }
+    names += metadata.allAssociatedFiles.filter { $0.type == .vocabulary }.compactMap(\.name)
+    for name in names {
+      guard let bytes = file.associatedFile(named: name) else { continue }
+      do { return try Vocabulary(data: Data(bytes)) } catch { throw CLIError("\(url.path), packed \(name): \(error)") }
+    }
+    return nil
   }
 }

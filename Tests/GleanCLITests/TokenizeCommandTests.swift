@@ -75,6 +75,18 @@ import WordPiece
     #expect(throws: (any Error).self) { try Tokenize.parse(["--vocab", "/nonexistent/vocab.txt", "x"]).makeTokenizer() }
   }
 
+  @Test("with no --vocab and no vocab file of the user's, the vocabulary packed in the default model is bert-base-uncased's")
+  func defaultVocabularyComesFromTheDefaultModel() throws {
+    let packed = try #require(try BertVocabularyLocator.packedInDefaultModel(), "the default model packs a vocabulary")
+    #expect(packed.count == 30_522)
+    let path = "vocab/bert-base-uncased-vocab.txt"
+    guard let shared = TestPaths.shared(path) else {
+      print(TestPaths.sharedMissing(path))
+      return
+    }
+    #expect(packed.tokens == (try Vocabulary(contentsOf: shared)).tokens)
+  }
+
   @Test func jsonEscaping() {
     #expect(JSONText.string("a\"b\\c\u{0}\n\u{2028}é") == "\"a\\\"b\\\\c\\u0000\\n\\u2028é\"")
   }
