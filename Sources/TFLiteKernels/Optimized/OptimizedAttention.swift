@@ -10,7 +10,10 @@ extension Optimized {
   /// For each head and block of 24 query rows: the block's scores by the packed GEMM, the masked softmax
   /// of `Optimized.MaskedSoftmax`, then the block times V, so the scores (heads × M × N floats) never leave
   /// the core's cache. Packing, micro-kernel, summation order and softmax are those of the unfused
-  /// optimised kernels: the output is bit-identical to theirs.
+  /// optimised kernels: the output is bit-identical to theirs. When the mask ends in padding (values ≤ −1000)
+  /// whose probabilities are provably +0 for every query of a head, that head leaves those keys out of both
+  /// products (`glean_attention_f32`): the same values, except that an output of exactly zero may be −0 where
+  /// the unfused kernels give +0.
   ///
   /// With `mergedOutputShape`, the output is written with the heads merged, (…1s, M, H, Dv), as a TRANSPOSE
   /// moving the heads after the rows would leave it: its element (i, h, c) is head h's (i, c). Only when
