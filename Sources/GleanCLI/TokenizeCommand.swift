@@ -218,24 +218,15 @@ enum BertVocabularyLocator {
                    + fallback.map(\.path).joined(separator: ", ") + "); hint: pass --vocab FILE or set GLEAN_BERT_VOCAB")
   }
 
-  /// The vocabulary packed in the default QA model (its BERT tokenizer's file, else an associated file of type
-  /// vocabulary), or nil when the model is not found or packs none.
+  /// The vocabulary packed in the default QA model (`ModelFile.packedVocabulary()`), or nil when the model is
+  /// not found or packs none.
   ///
   /// - Throws: `CLIError` when the model is there but does not load, or its vocabulary does not parse.
   static func packedInDefaultModel() throws -> Vocabulary? {
     guard let url = try? DefaultModel.locate() else { return nil }
     let file: ModelFile
     do { file = try ModelFile.load(contentsOf: url) } catch { throw CLIError("\(url.path): \(error)") }
-    guard let metadata = file.metadata else { return nil }
-    var names: [String] = []
-    for unit in metadata.inputProcessUnits {
-      if case .bertTokenizer(let files) = unit { names += files.compactMap(\.name) }
-    }
-    names += metadata.allAssociatedFiles.filter { $0.type == .vocabulary }.compactMap(\.name)
-    for name in names {
-      guard let bytes = file.associatedFile(named: name) else { continue }
-      do { return try Vocabulary(data: Data(bytes)) } catch { throw CLIError("\(url.path), packed \(name): \(error)") }
-    }
-    return nil
+    guard let (name, bytes) = file.packedVocabulary() else { return nil }
+    do { return try Vocabulary(data: Data(bytes)) } catch { throw CLIError("\(url.path), packed \(name): \(error)") }
   }
 }

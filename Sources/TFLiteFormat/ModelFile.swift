@@ -177,6 +177,28 @@ public final class ModelFile: @unchecked Sendable {
   public func associatedFile(named name: String) -> UnsafeRawBufferPointer? {
     associatedFileViews[name]
   }
+
+  /// The tokenizer vocabulary packed with the model: the first file its metadata's BERT tokenizer process unit
+  /// names that the appended zip holds, else the first associated file of type vocabulary there; nil when the
+  /// model has no metadata or packs no such file. The bytes are a view, valid while the `ModelFile` lives.
+  ///
+  /// ```swift
+  /// if let (name, bytes) = model.packedVocabulary() {
+  ///   print(name, bytes.count)   // "vocab.txt 231508" for Glean's default QA model
+  /// }
+  /// ```
+  public func packedVocabulary() -> (name: String, bytes: UnsafeRawBufferPointer)? {
+    guard let metadata else { return nil }
+    var names: [String] = []
+    for unit in metadata.inputProcessUnits {
+      if case .bertTokenizer(let files) = unit { names += files.compactMap(\.name) }
+    }
+    names += metadata.allAssociatedFiles.filter { $0.type == .vocabulary }.compactMap(\.name)
+    for name in names {
+      if let bytes = associatedFile(named: name) { return (name, bytes) }
+    }
+    return nil
+  }
 }
 
 /// The memory a `ModelFile` reads: a read-only mapping or an owned aligned copy.

@@ -123,18 +123,8 @@ public final class QuestionAnswerer: Sendable {
 
   /// The vocabulary named by the model's BertTokenizerOptions, read from its packed files.
   static func packedVocabulary(of model: Model, name: String) throws(QuestionAnsweringError) -> Vocabulary {
-    guard let file = model.file, let metadata = file.metadata else { throw .noVocabulary(model: name) }
-    var candidates: [String] = []
-    for unit in metadata.inputProcessUnits {
-      if case .bertTokenizer(let files) = unit { candidates += files.compactMap(\.name) }
-    }
-    candidates += metadata.allAssociatedFiles.filter { $0.type == .vocabulary }.compactMap(\.name)
-    for fileName in candidates {
-      if let bytes = file.associatedFile(named: fileName) {
-        do { return try Vocabulary(data: Data(bytes)) } catch { throw .vocabulary(error) }
-      }
-    }
-    throw .noVocabulary(model: name)
+    guard let (_, bytes) = model.file?.packedVocabulary() else { throw .noVocabulary(model: name) }
+    do { return try Vocabulary(data: Data(bytes)) } catch { throw .vocabulary(error) }
   }
 
   /// Tokens per window the model reads.
