@@ -610,15 +610,31 @@ static void check_native_matches_emulation(const char *native, const char *emula
     }
   }
   // Input quantization, both stored forms, rows of every length to 70 and some longer (the AVX-512 range loop
-  // takes 64 values a step) with NaN, ±∞, ±0 and large values; nine rows: a whole group of eight and one more.
+  // takes 64 values a step), nine rows: a whole group of eight and one more. First with NaN, ±∞, ±0 and large
+  // values in most rows; then with finite rows only (the AVX-512 path's packed form): ordinary values, rounding
+  // ties (half-integers over [−127.5, 127.5], where the scale is 1), a large offset with a small spread (x ·
+  // inverse beyond 2³⁰: the unpacked form again), RELU outputs, magnitudes from 2⁻²⁰ to 2⁴⁰, and ±0.
   enum { ROWS = 9, K = 520 };
   static float rows[ROWS * K];
   const int longer[] = {127, 128, 129, 200, 383, 384, 512, 520};
-  for (int step = 0; step < 70 + 8; step++) {
-    int k = step < 70 ? step + 1 : longer[step - 70];
+  for (int step = 0; step < 2 * (70 + 8); step++) {
+    int finite = step >= 70 + 8, length = step % (70 + 8);
+    int k = length < 70 ? length + 1 : longer[length - 70];
     for (int i = 0; i < ROWS * k; i++) {
       float u = uniform();
-      rows[i] = i % 17 == 5 ? NAN : i % 23 == 7 ? (i % 2 ? INFINITY : -INFINITY) : i % 13 == 2 ? -0.0f : (u - 0.3f) * (i % 11 ? 3 : 3e5f);
+      if (!finite) {
+        rows[i] = i % 17 == 5 ? NAN : i % 23 == 7 ? (i % 2 ? INFINITY : -INFINITY) : i % 13 == 2 ? -0.0f : (u - 0.3f) * (i % 11 ? 3 : 3e5f);
+        continue;
+      }
+      int row = i / k, column = i % k;
+      switch (row % 6) {
+        case 0: rows[i] = column % 13 == 2 ? -0.0f : (u - 0.3f) * 3; break;
+        case 1: rows[i] = column == 0 ? -127.5f : column == 1 ? 127.5f : (float)((int)(next() % 256) - 128) + 0.5f; break;
+        case 2: rows[i] = 3e9f + u * 1e3f; break;
+        case 3: rows[i] = u < 0.5f ? 0.0f : (u - 0.5f) * 5; break;
+        case 4: rows[i] = (u - 0.5f) * ldexpf(1, (int)(next() % 60) - 20); break;
+        default: rows[i] = -u * 7; break;
+      }
     }
     for (int asymmetric = 0; asymmetric < 2; asymmetric++) {
       for (int form = 0; form < 2; form++) {
