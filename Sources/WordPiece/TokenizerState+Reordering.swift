@@ -28,7 +28,7 @@ extension TokenizerState {
         lowered = c == 0x3A3 ? [isFinalSigma(bytes, i) ? 0x3C2 : 0x3C3] : rules.fullLowercase(c)
       }
       for x in lowered {
-        let parts = rules.rules == .huggingFace && HuggingFaceUnicode.keepsWhole(x) ? [x] : canonicalDecomposition(x)
+        let parts = rules.rules == .huggingFace && HuggingFaceUnicode.keepsWhole(x) ? [x] : ScalarTable.canonicalDecomposition(of: x)
         for (m, p) in parts.enumerated() {
           let ccc = Unicode.Scalar(p)?.properties.canonicalCombiningClass.rawValue ?? 0
           decomposed.append((p, m > 0, ccc))
@@ -72,13 +72,6 @@ extension TokenizerState {
       }
     }
     wordPieces(into: &tokens)
-  }
-
-  /// The full canonical decomposition of one scalar, by ICU.
-  func canonicalDecomposition(_ c: UInt32) -> [UInt32] {
-    guard let s = Unicode.Scalar(c), c >= 0x80,
-          let nfd = try? NormalizationForm.nfd.apply(to: String(Character(s))) else { return [c] }
-    return nfd.unicodeScalars.map(\.value)
   }
 }
 

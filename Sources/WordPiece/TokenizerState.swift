@@ -1,8 +1,9 @@
 /// The work of one `tokenize` call: a walk over the UTF-8 bytes of the text.
 struct TokenizerState {
   let tokenizer: BertTokenizer
-  let entries: [UInt32]
-  let pool: [UInt32]
+  /// The scalar table as this call last read it (see `ScalarTable.Snapshot`).
+  var entries: [UInt32]
+  var pool: [UInt32]
   let googleFinalSigma: Bool
   let maxWordLength: Int
   let countBytes: Bool
@@ -18,8 +19,9 @@ struct TokenizerState {
 
   init(tokenizer: BertTokenizer) {
     self.tokenizer = tokenizer
-    self.entries = tokenizer.table.entries
-    self.pool = tokenizer.table.pool
+    let table = tokenizer.table.snapshot()
+    self.entries = table.entries
+    self.pool = table.pool
     let c = tokenizer.configuration
     self.googleFinalSigma = c.rules == .googleBERT && c.lowercase
     self.maxWordLength = c.maxWordLength
@@ -27,9 +29,22 @@ struct TokenizerState {
     self.longestToken = tokenizer.vocabulary.table.longestToken
   }
 
+  /// Reads the scalar table again once the block of `c` is built, letting go of this call's arrays
+  /// first so that the table can add the block in place.
+  mutating func readTable(building c: UInt32) {
+    entries = []
+    pool = []
+    let table = tokenizer.table.snapshot(building: c)
+    entries = table.entries
+    pool = table.pool
+  }
+
   mutating func run(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [RawToken]) {
     tokens.reserveCapacity(bytes.count / 4)
     let specials = tokenizer.textSpecials
+    // The entries in a local, which the loop's calls cannot change (read from self, they would be
+    // loaded again after every call that mutates self).
+    var entries = self.entries
     var i = 0
     var scalarIndex = 0
     let n = bytes.count
@@ -62,7 +77,13 @@ struct TokenizerState {
       }
       let end = i + length
       if c < ScalarTable.limit {
-        let entry = entries[Int(c)]
+        var entry = entries[Int(c)]
+        if entry == ScalarTable.unbuilt {
+          entries = []   // let go of the old arrays, so that the table can add the block in place
+          readTable(building: c)
+          entries = self.entries
+          entry = entries[Int(c)]
+        }
         if entry & ScalarTable.reorderFlag != 0 { wordNeedsReordering = true }
         switch entry & 7 {
         case 0:  // word
@@ -224,7 +245,8 @@ struct TokenizerState {
     func scalar(at i: Int) -> (UInt32, Int) { decodeScalar(bytes, i) }
     /// nil: a word boundary; true/false: cased or not; skipped scalars return via `continue`.
     func classify(_ c: UInt32) -> Bool?? {
-      let kind = c < ScalarTable.limit ? ScalarRules.Kind(rawValue: entries[Int(c)] & 7) : tokenizer.table.slowAction(c).0
+      let entry = c < ScalarTable.limit ? entries[Int(c)] : ScalarTable.unbuilt
+      let kind = entry != ScalarTable.unbuilt ? ScalarRules.Kind(rawValue: entry & 7) : tokenizer.table.kind(of: c)
       switch kind {
       case .removed: return .some(.none)  // skipped
       case .whitespace, .ideograph, .mappedIdeograph: return .none

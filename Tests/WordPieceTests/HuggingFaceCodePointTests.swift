@@ -42,18 +42,19 @@ import Testing
 
     let rules = ScalarRules(.huggingFace(lowercase: lowercase))
     let tableOfRules = ScalarTable.shared(for: rules)
+    let built = tableOfRules.snapshotOfEveryBlock()
     var wrongRemoved: [UInt32] = [], wrongWhitespace: [UInt32] = [], wrongCJK: [UInt32] = []
     var wrongPunctuation: [UInt32] = [], wrongMapping: [String] = []
     for c in UInt32(0)..<0x110000 where !(0xD800...0xDFFF).contains(c) {
       let (kind, mappedScalars): (ScalarRules.Kind, [UInt32])
       if c < ScalarTable.limit {
-        let entry = tableOfRules.entries[Int(c)] & ScalarTable.payloadMask
+        let entry = built.entries[Int(c)] & ScalarTable.payloadMask
         let k = ScalarRules.Kind(rawValue: entry & 7)!
         switch k {
         case .replacedWord: (kind, mappedScalars) = (k, [entry >> 3])
         case .mappedWord, .mappedIdeograph:
           let at = Int(entry >> 3)
-          (kind, mappedScalars) = (k, Array(tableOfRules.pool[(at + 1)..<(at + 1 + Int(tableOfRules.pool[at]))]))
+          (kind, mappedScalars) = (k, Array(built.pool[(at + 1)..<(at + 1 + Int(built.pool[at]))]))
         default: (kind, mappedScalars) = (k, [])
         }
       } else {
