@@ -14,8 +14,11 @@ struct TokenTable: Sendable {
 
   /// The longest token, in bytes.
   let longestToken: Int
+  /// The first token (by id) whose bytes equal an earlier one's, with that earlier id; nil when all differ.
+  /// A table with duplicates finds only the first of them: callers refuse it.
+  let firstDuplicate: (first: Int, id: Int)?
 
-  /// Builds the table; `tokens` must be free of duplicates (checked by the caller).
+  /// Builds the table, noting the first duplicate (bytes compared, not canonical equivalence).
   init(tokens: [String]) {
     var blob: [UInt8] = []
     var starts: [Int32] = [0]
@@ -30,14 +33,20 @@ struct TokenTable: Sendable {
     while capacity < tokens.count * 2 { capacity <<= 1 }
     var slots = [Int32](repeating: -1, count: capacity)
     let mask = capacity - 1
+    var duplicate: (first: Int, id: Int)? = nil
     blob.withUnsafeBufferPointer { b in
       for id in tokens.indices {
         let bytes = UnsafeBufferPointer(rebasing: b[Int(starts[id])..<Int(starts[id + 1])])
         var slot = Int(truncatingIfNeeded: TokenTable.hash(prefix: UnsafeBufferPointer(start: nil, count: 0), bytes)) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        while slots[slot] >= 0 {
+          let other = Int(slots[slot])
+          if duplicate == nil, b[Int(starts[other])..<Int(starts[other + 1])].elementsEqual(bytes) { duplicate = (other, id) }
+          slot = (slot + 1) & mask
+        }
         slots[slot] = Int32(id)
       }
     }
+    self.firstDuplicate = duplicate
     self.blob = blob
     self.starts = starts
     self.slots = slots

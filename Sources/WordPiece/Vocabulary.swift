@@ -35,19 +35,18 @@ public struct Vocabulary: Sendable {
   public init(tokens: [String]) throws(VocabularyError) {
     guard !tokens.isEmpty else { throw .empty }
     guard tokens.count < Int(Int32.max) else { throw .tooLarge(count: tokens.count) }
-    // Keys are bytes: Swift's String equality is canonical equivalence, which would make
-    // U+037E GREEK QUESTION MARK equal to ";" while they are distinct tokens.
-    var seen: [[UInt8]: Int] = [:]
-    seen.reserveCapacity(tokens.count)
-    for (i, token) in tokens.enumerated() {
-      if token.isEmpty { throw .emptyToken(line: i + 1) }
-      if let first = seen.updateValue(i, forKey: Array(token.utf8)) {
-        throw .duplicateToken(token, firstLine: first + 1, line: i + 1)
-      }
-    }
     try Vocabulary.checkTableSize(tokens)
+    // The table compares bytes: Swift's String equality is canonical equivalence, which would make
+    // U+037E GREEK QUESTION MARK equal to ";" while they are distinct tokens. The error reported is
+    // the one at the earliest line, empty or repeated.
+    let table = TokenTable(tokens: tokens)
+    let empty = tokens.firstIndex(where: \.isEmpty)
+    if let (first, id) = table.firstDuplicate, empty.map({ id < $0 }) ?? true {
+      throw .duplicateToken(tokens[id], firstLine: first + 1, line: id + 1)
+    }
+    if let empty { throw .emptyToken(line: empty + 1) }
     self.tokens = tokens
-    self.table = TokenTable(tokens: tokens)
+    self.table = table
   }
 
   private init(sparse tokens: [String]) throws(VocabularyError) {

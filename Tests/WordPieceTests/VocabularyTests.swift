@@ -27,6 +27,10 @@ import WordPiece
     #expect(throws: VocabularyError.invalidUTF8(line: 2)) { try Vocabulary(data: Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A])) }
     #expect(throws: VocabularyError.duplicateToken("a", firstLine: 1, line: 3)) { try Vocabulary(data: Data("a\nb\na\n".utf8)) }
     #expect(throws: VocabularyError.emptyToken(line: 2)) { try Vocabulary(data: Data("a\n\nb\n".utf8)) }
+    // Both faults: the earlier line's is reported; a repeat is reported with the first of its copies.
+    #expect(throws: VocabularyError.emptyToken(line: 2)) { try Vocabulary(data: Data("a\n\na\n".utf8)) }
+    #expect(throws: VocabularyError.duplicateToken("a", firstLine: 1, line: 2)) { try Vocabulary(data: Data("a\na\n\nb\n".utf8)) }
+    #expect(throws: VocabularyError.duplicateToken("b", firstLine: 2, line: 4)) { try Vocabulary(data: Data("a\nb\nc\nb\na\n".utf8)) }
     #expect(throws: VocabularyError.self) { try Vocabulary(contentsOf: URL(fileURLWithPath: "/nonexistent/vocab.txt")) }
   }
 
