@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TextTasks
+import UnicodeText
 
 @Suite struct TermAnalyzerTests {
   @Test func foldsAccentsCaseAndPlurals() throws {
@@ -17,6 +18,42 @@ import Testing
     #expect(TermAnalyzer.stemPlural("class") == "class")
     #expect(TermAnalyzer.stemPlural("cats") == "cat")
     #expect(TermAnalyzer.stemPlural("is") == "is")
+  }
+
+  @Test func sStemmerRulesOnNonASCIIWords() {
+    // Words that keep a non-ASCII letter take the String path of the same rules.
+    #expect(TermAnalyzer.stemPlural("caféries") == "caféry")
+    #expect(TermAnalyzer.stemPlural("naïves") == "naïve")
+    #expect(TermAnalyzer.stemPlural("straßes") == "straße")  // "-es" rule: drop the "s"
+    #expect(TermAnalyzer.stemPlural("œuvres") == "œuvre")
+    #expect(TermAnalyzer.stemPlural("ñus") == "ñus")  // three scalars: too short
+    #expect(TermAnalyzer.stemPlural("éclass") == "éclass")
+    #expect(TermAnalyzer.stemPlural("ĳaes") == "ĳae")  // "-aes" is not the "-es" rule's: the "-s" rule drops the "s"
+  }
+
+  /// ASCII words take a byte path; it must give what the general path (ICU case folding, then the String rules)
+  /// gives for the same word.
+  @Test func asciiWordsMatchTheGeneralPath() throws {
+    let words = ["Tesla's", "'s", "S", "s's", "CLASSES", "Queries", "AIES", "eies", "Boxes", "toes", "bees", "BUS",
+                 "glass", "It's", "O'Neill's", "x", "1856", "3.5", "R2-D2s", "don't", "ABCs", "HIS", "yes", "cats's"]
+    for stems in [true, false] {
+      let analyzer = TermAnalyzer(stemsPlurals: stems)
+      for word in words {
+        var general = try CaseMapping.foldCase(word)
+        if general.hasSuffix("'s") { general = String(general.dropLast(2)) }
+        if stems { general = Self.stemPluralByCharacters(general) }
+        #expect(try analyzer.normalize(Substring(word)) == general, "\(word), stemming \(stems)")
+      }
+    }
+  }
+
+  /// Harman's rules written on Characters, independent of both of TermAnalyzer's paths.
+  static func stemPluralByCharacters(_ word: String) -> String {
+    guard word.count > 3, word.hasSuffix("s") else { return word }
+    if word.hasSuffix("ies") && !word.hasSuffix("eies") && !word.hasSuffix("aies") { return word.dropLast(3) + "y" }
+    if word.hasSuffix("es") && !["aes", "ees", "oes"].contains(where: word.hasSuffix) { return String(word.dropLast()) }
+    if !word.hasSuffix("us") && !word.hasSuffix("ss") { return String(word.dropLast()) }
+    return word
   }
 }
 
@@ -75,5 +112,26 @@ import Testing
     let expected = log(2.0) * 2 * 2.2 / (2 + norm)
     #expect(ranked.count == 1)
     #expect(abs(ranked[0].score - expected) < 1e-12)
+  }
+
+  /// Enough passages to be analysed on several threads: the terms of each are those of the passage alone, in
+  /// passage order.
+  @Test func parallelAnalysisKeepsEachPassagesTerms() throws {
+    let words = ["tesla", "Coils", "voltage", "Smiljan", "born", "1856", "école", "Straße", "libraries", "the"]
+    let passages = (0..<(BM25Index.passagesPerThread * 5 + 3)).map { i in
+      (0..<(i % 17 + 1)).map { j in words[(i * 7 + j * 3) % words.count] }.joined(separator: " ")
+    }
+    let analyzer = TermAnalyzer()
+    let analyzed = try BM25Index.analyze(passages, with: analyzer)
+    #expect(analyzed.count == passages.count)
+    for (passage, terms) in zip(passages, analyzed) {
+      let expected = try analyzer.terms(in: passage)
+      #expect(terms.length == expected.count)
+      #expect(terms.counts == Dictionary(expected.map { ($0, 1) }, uniquingKeysWith: +))
+    }
+    // The index ranks as the formula says whatever the split: the only passages holding "smiljan" come back.
+    let index = try BM25Index(passages: passages)
+    let holding = Set(passages.indices.filter { passages[$0].contains("Smiljan") })
+    #expect(Set(try index.rank(query: "Smiljan").map(\.passage)) == holding)
   }
 }

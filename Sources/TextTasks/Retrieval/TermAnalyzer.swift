@@ -28,13 +28,8 @@ public struct TermAnalyzer: Sendable {
 
   /// One word as a term: folded, without accents, stemmed.
   public func normalize(_ word: Substring) throws(UnicodeTextError) -> String {
-    var folded: String
-    if word.utf8.allSatisfy({ $0 < 0x80 }) {
-      // ASCII: full case folding is ASCII lower-casing, and there are no accents to remove.
-      folded = String(decoding: word.utf8.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
-      return stemsPlurals ? Self.stemPlural(Self.dropPossessive(folded)) : Self.dropPossessive(folded)
-    }
-    folded = try CaseMapping.foldCase(String(word))
+    if let term = Self.asciiTerm(word.utf8, stemsPlurals: stemsPlurals) { return term }
+    var folded = try CaseMapping.foldCase(String(word))
     if !folded.utf8.allSatisfy({ $0 < 0x80 }) {
       let decomposed = try NormalizationForm.nfd.apply(to: folded)
       var kept = String.UnicodeScalarView()
@@ -45,6 +40,21 @@ public struct TermAnalyzer: Sendable {
     return stemsPlurals ? Self.stemPlural(folded) : folded
   }
 
+  /// The term of an ASCII word, worked out on its bytes (most words of most texts), or nil when `word` is not ASCII.
+  ///
+  /// For ASCII, full case folding is lower-casing A–Z, there are no accents to remove, and characters, scalars
+  /// and bytes coincide, so this gives what the general path gives: lower-case, drop a final "'s", then the
+  /// S-stemmer's rules on bytes.
+  static func asciiTerm(_ word: Substring.UTF8View, stemsPlurals: Bool) -> String? {
+    guard word.allSatisfy({ $0 < 0x80 }) else { return nil }
+    var bytes = word.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+    if bytes.count >= 2, bytes[bytes.count - 2] == UInt8(ascii: "'"), bytes[bytes.count - 1] == UInt8(ascii: "s") {
+      bytes.removeLast(2)
+    }
+    if stemsPlurals { stemPlural(&bytes) }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   /// "teacher's" → "teacher".
   static func dropPossessive(_ word: String) -> String {
     word.hasSuffix("'s") || word.hasSuffix("’s") ? String(word.unicodeScalars.dropLast(2)) : word
@@ -52,8 +62,12 @@ public struct TermAnalyzer: Sendable {
 
   /// Harman's S-stemmer.
   static func stemPlural(_ word: String) -> String {
-    let scalars = Array(word.unicodeScalars)
-    guard scalars.count > 3, scalars.last == "s" else { return word }
+    if word.utf8.allSatisfy({ $0 < 0x80 }) {
+      var bytes = Array(word.utf8)
+      stemPlural(&bytes)
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    guard word.unicodeScalars.count > 3, word.unicodeScalars.last == "s" else { return word }
     if word.hasSuffix("ies"), !word.hasSuffix("eies"), !word.hasSuffix("aies") {
       return String(word.dropLast(3)) + "y"
     }
@@ -64,5 +78,23 @@ public struct TermAnalyzer: Sendable {
       return String(word.dropLast(1))
     }
     return word
+  }
+
+  /// Harman's S-stemmer on the bytes of an ASCII word, in place.
+  static func stemPlural(_ word: inout [UInt8]) {
+    func endsWith(_ suffix: StaticString) -> Bool {
+      let n = suffix.utf8CodeUnitCount
+      guard word.count >= n else { return false }
+      return suffix.withUTF8Buffer { word[(word.count - n)...].elementsEqual($0) }
+    }
+    guard word.count > 3, word.last == UInt8(ascii: "s") else { return }
+    if endsWith("ies"), !endsWith("eies"), !endsWith("aies") {
+      word.removeLast(3)
+      word.append(UInt8(ascii: "y"))
+    } else if endsWith("es"), !endsWith("aes"), !endsWith("ees"), !endsWith("oes") {
+      word.removeLast()
+    } else if !endsWith("us"), !endsWith("ss") {
+      word.removeLast()
+    }
   }
 }
